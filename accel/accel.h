@@ -1,0 +1,46 @@
+/* The CPU backend interface.  Both backends (the interpreter and KVM) run the
+ * same Machine; switching backends = stop, get_state, set_state on the other. */
+#ifndef ACCEL_ACCEL_H
+#define ACCEL_ACCEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpu/cpu-state.h"
+
+typedef struct Machine Machine;
+
+typedef enum {
+    ACCEL_EXIT_DEADLINE,   /* virtual time reached the deadline */
+    ACCEL_EXIT_HALT,       /* the CPU halted with nothing to deliver */
+    ACCEL_EXIT_REQUEST,    /* accel_kick(), a device or the monitor asked to stop */
+    ACCEL_EXIT_SHUTDOWN,   /* triple fault */
+    ACCEL_EXIT_DEBUG,      /* breakpoint or single step finished */
+} AccelExit;
+
+typedef struct AccelOps {
+    const char *name;
+    /* Creates the backend for m; on failure returns NULL with a reason in err. */
+    void *(*create)(Machine *m, char *err, size_t errlen);
+    void (*destroy)(void *a);
+    void (*reset)(void *a);
+    /* Runs the CPU until virtual time deadline_ns or an exit. */
+    AccelExit (*run)(void *a, uint64_t deadline_ns);
+    void (*get_state)(void *a, CpuState *s);
+    void (*set_state)(void *a, const CpuState *s);
+    /* The interrupt controller's output: INTR pin level, and NMI. */
+    void (*set_intr)(void *a, bool level);
+    void (*nmi)(void *a);
+    /* Makes run() return soon (thread-safe). */
+    void (*kick)(void *a);
+    /* Linear to physical for the monitor/gdb, with the current paging mode. */
+    bool (*virt_to_phys)(void *a, uint64_t lin, uint64_t *phys);
+    /* Retired instructions (interp) or 0 when unknown. */
+    uint64_t (*icount)(void *a);
+} AccelOps;
+
+extern const AccelOps accel_interp_ops;
+const AccelOps *accel_find(const char *name);
+
+#endif

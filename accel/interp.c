@@ -1,0 +1,130 @@
+/* The interpreter backend: the software CPU (cpu/) behind the accel interface. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "accel/accel.h"
+#include "cpu/cpu.h"
+#include "hw/machine.h"
+#include "system/log.h"
+
+typedef struct Interp {
+    Machine *m;
+    Cpu *cpu;
+} Interp;
+
+static int intr_ack(void *opaque)
+{
+    Machine *m = opaque;
+    return m->intr_ack ? m->intr_ack(m->intr_opaque) : -1;
+}
+
+static uint64_t tsc_now(void *opaque)
+{
+    Machine *m = opaque;
+    return clock_ns(&m->clock);   /* a 1 GHz TSC that follows virtual time */
+}
+
+static void *interp_create(Machine *m, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    Interp *ip = calloc(1, sizeof *ip);
+    if (!ip)
+        abort();
+    ip->m = m;
+    CpuEnv env = { .mem = &m->mem, .io = &m->io, .opaque = m, .intr_ack = intr_ack,
+                   .tsc_now = tsc_now };
+    ip->cpu = cpu_new(&env);
+    ip->cpu->trace = log_enabled(LOG_IN_ASM | LOG_CPU) != 0;
+    cpu_update_mode(ip->cpu);
+    if (m->clock.source == CLOCK_SRC_ICOUNT)
+        clock_set_icount_counter(&m->clock, &ip->cpu->icount);
+    return ip;
+}
+
+static void interp_destroy(void *a)
+{
+    Interp *ip = a;
+    if (ip->m->clock.icount == &ip->cpu->icount)
+        clock_set_icount_counter(&ip->m->clock, NULL);
+    cpu_free(ip->cpu);
+    free(ip);
+}
+
+static void interp_reset(void *a)
+{
+    Interp *ip = a;
+    cpu_reset(ip->cpu);
+    ip->cpu->trace = log_enabled(LOG_IN_ASM | LOG_CPU) != 0;
+    cpu_update_mode(ip->cpu);
+}
+
+/* Instructions to run before looking at the clock again (host-time source). */
+#define HOST_SLICE 200000
+#define HOST_MIN_SLICE 1000
+
+static AccelExit interp_run(void *a, uint64_t deadline)
+{
+    Interp *ip = a;
+    Clock *clk = &ip->m->clock;
+    for (;;) {
+        uint64_t now = clock_ns(clk);
+        if (now >= deadline)
+            return ACCEL_EXIT_DEADLINE;
+        uint64_t budget;
+        if (clk->source == CLOCK_SRC_ICOUNT) {
+            budget = (deadline - now + (1ull << clk->icount_shift) - 1) >> clk->icount_shift;
+        } else {
+            /* Assume at least 100 instructions per microsecond. */
+            uint64_t d = (deadline - now) / 10;
+            budget = d > HOST_SLICE ? HOST_SLICE : d < HOST_MIN_SLICE ? HOST_MIN_SLICE : d;
+        }
+        switch (cpu_run(ip->cpu, budget)) {
+        case CPU_EXIT_BUDGET:
+            break;
+        case CPU_EXIT_HALT:
+            return ACCEL_EXIT_HALT;
+        case CPU_EXIT_EVENT:
+            return ACCEL_EXIT_REQUEST;
+        case CPU_EXIT_SHUTDOWN:
+            return ACCEL_EXIT_SHUTDOWN;
+        case CPU_EXIT_EXCEPTION:
+        case CPU_EXIT_BREAKPOINT:
+            return ACCEL_EXIT_DEBUG;
+        }
+    }
+}
+
+static void interp_get_state(void *a, CpuState *s) { cpu_get_state(((Interp *)a)->cpu, s); }
+static void interp_set_state(void *a, const CpuState *s) { cpu_set_state(((Interp *)a)->cpu, s); }
+static void interp_set_intr(void *a, bool level) { cpu_set_intr(((Interp *)a)->cpu, level); }
+static void interp_nmi(void *a) { cpu_raise_nmi(((Interp *)a)->cpu); }
+static void interp_kick(void *a) { cpu_request_exit(((Interp *)a)->cpu); }
+static uint64_t interp_icount(void *a) { return ((Interp *)a)->cpu->icount; }
+
+static bool interp_virt_to_phys(void *a, uint64_t lin, uint64_t *phys)
+{
+    return cpu_virt_to_phys(((Interp *)a)->cpu, lin, phys);
+}
+
+const AccelOps accel_interp_ops = {
+    .name = "interp",
+    .create = interp_create,
+    .destroy = interp_destroy,
+    .reset = interp_reset,
+    .run = interp_run,
+    .get_state = interp_get_state,
+    .set_state = interp_set_state,
+    .set_intr = interp_set_intr,
+    .nmi = interp_nmi,
+    .kick = interp_kick,
+    .virt_to_phys = interp_virt_to_phys,
+    .icount = interp_icount,
+};
+
+const AccelOps *accel_find(const char *name)
+{
+    if (!strcmp(name, "interp") || !strcmp(name, "tcg"))
+        return &accel_interp_ops;
+    return NULL;
+}

@@ -1,0 +1,15 @@
+/* The instruction families that make up the decoder's opcode maps.  Adding a
+ * family is one line here and one OpReg array in its file. */
+#include "cpu/decode.h"
+
+extern const OpReg ops_alu[], ops_mov[], ops_branch[], ops_io[], ops_misc[], ops_far[];
+
+const OpReg *const op_families[] = {
+    ops_alu,
+    ops_mov,
+    ops_branch,
+    ops_io,
+    ops_misc,
+    ops_far,
+    NULL,
+};

@@ -1,0 +1,60 @@
+/* Helpers shared by the instruction families. */
+#ifndef CPU_OPS_COMMON_H
+#define CPU_OPS_COMMON_H
+
+#include "cpu/decode.h"
+#include "cpu/flags.h"
+#include "cpu/stack.h"
+
+static inline bool is_canonical(uint64_t a)
+{
+    return (uint64_t)(((int64_t)a << 16) >> 16) == a;
+}
+
+/* Sets RIP for a near transfer, checking the CS limit (canonical form in
+ * 64-bit mode) first: the fault belongs to the branch instruction. */
+static inline void near_branch(Cpu *c, uint64_t target)
+{
+    if (c->hflags & HF_CS64) {
+        if (unlikely(!is_canonical(target)))
+            RAISE_GP(c, 0);
+    } else if (unlikely(target > c->s.seg[SEG_CS].limit)) {
+        RAISE_GP(c, 0);
+    }
+    c->s.rip = target;
+}
+
+/* Operand-size mask for RIP values (IP wraps at 64 KiB with 16-bit operands). */
+static inline uint64_t ip_mask(unsigned osize)
+{
+    return osize == 0 ? 0xffff : osize == 1 ? 0xffffffffull : ~0ull;
+}
+
+/* Count register of LOOP/JCXZ/REP by address size. */
+static inline uint64_t count_get(const Cpu *c, unsigned asize)
+{
+    return c->r[R_ECX] & addr_mask[asize];
+}
+
+static inline void count_set(Cpu *c, unsigned asize, uint64_t v)
+{
+    if (asize == 0)
+        set_R16(c, R_ECX, (uint16_t)v);
+    else if (asize == 1)
+        set_R32(c, R_ECX, (uint32_t)v);
+    else
+        set_R64(c, R_ECX, v);
+}
+
+/* Sets a register by operand size (16 keeps the upper bits, 32 zero-extends). */
+static inline void set_reg_osize(Cpu *c, unsigned osize, unsigned r, uint64_t v)
+{
+    if (osize == 0)
+        set_R16(c, r, (uint16_t)v);
+    else if (osize == 1)
+        set_R32(c, r, (uint32_t)v);
+    else
+        set_R64(c, r, v);
+}
+
+#endif

@@ -1,0 +1,138 @@
+/* Machine container and main loop. */
+#include "hw/machine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "system/log.h"
+
+void machine_init(Machine *m)
+{
+    memset(m, 0, sizeof *m);
+    phys_init(&m->mem);
+    io_init(&m->io);
+    m->smp = 1;
+}
+
+void machine_destroy(Machine *m)
+{
+    if (m->accel)
+        m->accel_ops->destroy(m->accel);
+    m->accel = NULL;
+    for (int i = m->ndevices - 1; i >= 0; i--)
+        if (m->devices[i].destroy)
+            m->devices[i].destroy(m->devices[i].opaque);
+    m->ndevices = 0;
+    phys_destroy(&m->mem);
+}
+
+void machine_add_device(Machine *m, const char *name, const StateDesc *state, void *opaque,
+                        void (*reset)(void *), void (*destroy)(void *))
+{
+    if (m->ndevices >= MACHINE_MAX_DEVICES) {
+        fprintf(stderr, "tandem: too many devices (adding %s)\n", name);
+        exit(1);
+    }
+    m->devices[m->ndevices++] = (Device){ name, state, opaque, reset, destroy };
+}
+
+Device *machine_find_device(Machine *m, const char *name)
+{
+    for (int i = 0; i < m->ndevices; i++)
+        if (!strcmp(m->devices[i].name, name))
+            return &m->devices[i];
+    return NULL;
+}
+
+void machine_reset(Machine *m)
+{
+    for (int i = 0; i < m->ndevices; i++)
+        if (m->devices[i].reset)
+            m->devices[i].reset(m->devices[i].opaque);
+    if (m->accel)
+        m->accel_ops->reset(m->accel);
+    m->reset_requested = false;
+}
+
+void machine_request_exit(Machine *m, int code)
+{
+    m->exit_code = code;
+    m->quit = true;
+    if (m->accel)
+        m->accel_ops->kick(m->accel);
+}
+
+void machine_request_reset(Machine *m)
+{
+    m->reset_requested = true;
+    if (m->accel)
+        m->accel_ops->kick(m->accel);
+}
+
+void machine_set_intr(Machine *m, bool level)
+{
+    if (m->accel)
+        m->accel_ops->set_intr(m->accel, level);
+}
+
+static void sleep_until(Clock *c, uint64_t deadline)
+{
+    uint64_t now = clock_ns(c);
+    if (deadline <= now)
+        return;
+    uint64_t d = deadline - now;
+    if (d > 10000000)
+        d = 10000000;   /* wake up at least every 10 ms */
+    struct timespec ts = { (time_t)(d / 1000000000), (long)(d % 1000000000) };
+    nanosleep(&ts, NULL);
+}
+
+int machine_run(Machine *m)
+{
+    for (;;) {
+        if (m->quit)
+            return m->exit_code;
+        if (m->reset_requested)
+            machine_reset(m);
+        clock_run_timers(&m->clock);
+        uint64_t deadline = clock_next_deadline(&m->clock);
+        uint64_t now = clock_ns(&m->clock);
+        /* Come back at least every 10 ms of virtual time (input, UI). */
+        if (deadline > now + 10000000)
+            deadline = now + 10000000;
+        AccelExit e = m->accel_ops->run(m->accel, deadline);
+        switch (e) {
+        case ACCEL_EXIT_HALT:
+            if (m->clock.source == CLOCK_SRC_ICOUNT) {
+                uint64_t next = clock_next_deadline(&m->clock);
+                if (next == UINT64_MAX)
+                    next = clock_ns(&m->clock) + 10000000;
+                if (m->clock.icount_sleep) {
+                    /* Keep virtual time in step with the host while idle. */
+                    uint64_t d = next - clock_ns(&m->clock);
+                    if (d > 10000000)
+                        d = 10000000;
+                    struct timespec ts = { 0, (long)d };
+                    nanosleep(&ts, NULL);
+                }
+                clock_skip_to(&m->clock, next);
+            } else {
+                sleep_until(&m->clock, clock_next_deadline(&m->clock));
+            }
+            break;
+        case ACCEL_EXIT_SHUTDOWN:
+            if (m->no_reboot) {
+                fprintf(stderr, "tandem: guest triple-faulted (shutdown); -no-reboot given, exiting\n");
+                return 0;
+            }
+            if (log_enabled(LOG_INT))
+                log_printf("machine: triple fault, resetting\n");
+            machine_reset(m);
+            break;
+        default:
+            break;
+        }
+    }
+}

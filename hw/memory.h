@@ -1,0 +1,91 @@
+/* Guest physical memory: RAM, ROM and MMIO regions in one address space.
+ *
+ * RAM and ROM are host memory blocks that the CPU backends map directly (the
+ * interpreter's soft TLB, KVM memory slots).  MMIO regions dispatch to a device's
+ * MemOps.  Regions may overlap; the one with the highest priority wins (the VGA
+ * window over low RAM, the PAM shadow ROM over RAM).  Every change of the map calls
+ * the listeners so backends can drop their translations. */
+#ifndef HW_MEMORY_H
+#define HW_MEMORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* One ops table for port I/O and MMIO alike.  A device implements the access
+ * sizes min_size..max_size (1, 2, 4 or 8); the bus splits other sizes into
+ * little-endian pieces of the largest implemented size. */
+typedef struct MemOps {
+    uint64_t (*read)(void *opaque, uint64_t offset, unsigned size);
+    void (*write)(void *opaque, uint64_t offset, uint64_t value, unsigned size);
+    uint8_t min_size, max_size;
+} MemOps;
+
+typedef enum { REGION_RAM, REGION_ROM, REGION_MMIO } RegionKind;
+
+typedef struct MemRegion {
+    const char *name;
+    uint64_t base, size;
+    RegionKind kind;
+    int priority;
+    uint8_t *host;         /* RAM/ROM backing (host + (addr - base)) */
+    const MemOps *ops;     /* MMIO */
+    void *opaque;
+    bool enabled;
+} MemRegion;
+
+typedef void (*MapListener)(void *opaque);
+
+#define PHYS_MAX_REGIONS 64
+#define PHYS_MAX_LISTENERS 8
+
+typedef struct PhysMem {
+    MemRegion regions[PHYS_MAX_REGIONS];
+    int nregions;
+    struct { MapListener fn; void *opaque; } listeners[PHYS_MAX_LISTENERS];
+    int nlisteners;
+    uint64_t generation;      /* bumped on every map change */
+    /* The main RAM block: guest physical [0, ram_below_4g) and
+     * [4 GiB, 4 GiB + ram_size - ram_below_4g) map to ram[0..ram_size). */
+    uint8_t *ram;
+    uint64_t ram_size;
+    uint64_t ram_below_4g;
+    uint64_t a20_mask;        /* ~(1 << 20) when the A20 gate is closed, else ~0 */
+} PhysMem;
+
+void phys_init(PhysMem *pm);
+void phys_destroy(PhysMem *pm);
+/* Allocates the main RAM (zero-filled) and maps it. Returns false on failure. */
+bool phys_alloc_ram(PhysMem *pm, uint64_t size, uint64_t below_4g_limit);
+MemRegion *phys_add_ram(PhysMem *pm, const char *name, uint64_t base, uint64_t size,
+                        uint8_t *host, int priority);
+MemRegion *phys_add_rom(PhysMem *pm, const char *name, uint64_t base, uint64_t size,
+                        uint8_t *host, int priority);
+MemRegion *phys_add_mmio(PhysMem *pm, const char *name, uint64_t base, uint64_t size,
+                         const MemOps *ops, void *opaque, int priority);
+void phys_region_enable(PhysMem *pm, MemRegion *r, bool on);
+void phys_region_move(PhysMem *pm, MemRegion *r, uint64_t base);
+void phys_add_listener(PhysMem *pm, MapListener fn, void *opaque);
+void phys_set_a20(PhysMem *pm, bool enabled);
+/* Notifies listeners; called by every map change. */
+void phys_map_changed(PhysMem *pm);
+
+/* The region that decodes addr, or NULL when unassigned. */
+MemRegion *phys_lookup(PhysMem *pm, uint64_t addr);
+/* Host pointer for [addr, addr+len) if it lies inside one RAM (or, when !write,
+ * ROM) region, else NULL.  Used by DMA, loaders and the monitor. */
+uint8_t *phys_host_ptr(PhysMem *pm, uint64_t addr, uint64_t len, bool write);
+/* Access of 1, 2, 4 or 8 bytes anywhere: RAM, ROM (writes dropped), MMIO,
+ * unassigned (reads all ones, writes dropped). */
+uint64_t phys_read(PhysMem *pm, uint64_t addr, unsigned size);
+void phys_write(PhysMem *pm, uint64_t addr, uint64_t value, unsigned size);
+/* Byte-range copy through phys_read/phys_write semantics. */
+void phys_rw(PhysMem *pm, uint64_t addr, void *buf, uint64_t len, bool write);
+
+/* Dispatch helper shared by MMIO and port I/O: splits an access into sizes the
+ * ops implement. */
+uint64_t memops_read(const MemOps *ops, void *opaque, uint64_t offset, unsigned size);
+void memops_write(const MemOps *ops, void *opaque, uint64_t offset, uint64_t value,
+                  unsigned size);
+
+#endif

@@ -1,0 +1,54 @@
+/* tandem: the PC emulator's entry point. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "accel/accel.h"
+#include "hw/machine.h"
+#include "hw/pc-board.h"
+#include "system/log.h"
+#include "system/options.h"
+
+int main(int argc, char **argv)
+{
+    Config cfg;
+    int r = options_parse(&cfg, argc, argv);
+    if (r)
+        return r > 0 ? 0 : 1;
+    if (cfg.log_file && log_set_file(cfg.log_file) < 0) {
+        fprintf(stderr, "tandem: cannot open log file '%s': %s\n", cfg.log_file, strerror(errno));
+        return 1;
+    }
+    const char *accel = cfg.accel ? cfg.accel : "interp";
+    const AccelOps *ops = accel_find(accel);
+    if (!ops) {
+        fprintf(stderr, "tandem: unknown accelerator '%s' (interp, kvm)\n", accel);
+        return 1;
+    }
+
+    static Machine m;
+    machine_init(&m);
+    m.no_reboot = cfg.no_reboot;
+    if (cfg.icount_shift >= 0) {
+        clock_init(&m.clock, CLOCK_SRC_ICOUNT, host_realtime_ns());
+        m.clock.icount_shift = (unsigned)cfg.icount_shift;
+        m.clock.icount_sleep = cfg.icount_sleep;
+    } else {
+        clock_init(&m.clock, CLOCK_SRC_HOST, host_realtime_ns());
+    }
+    if (pc_board_create(&m, &cfg) < 0)
+        return 1;
+    char err[256] = "";
+    m.accel_ops = ops;
+    m.accel = ops->create(&m, err, sizeof err);
+    if (!m.accel) {
+        fprintf(stderr, "tandem: cannot start accelerator %s: %s\n", ops->name, err);
+        return 1;
+    }
+    machine_reset(&m);
+    int code = machine_run(&m);
+    log_flush();
+    machine_destroy(&m);
+    return code;
+}
