@@ -2,14 +2,13 @@
  * family is one line here and one OpReg array in its file. */
 #include "cpu/decode.h"
 
-extern const OpReg ops_alu[], ops_mov[], ops_branch[], ops_io[], ops_misc[], ops_far[];
+extern const OpReg ops_alu[], ops_mov[], ops_branch[], ops_io[], ops_misc[], ops_far[],
+    ops_shift[], ops_muldiv[], ops_bcd[], ops_bit[], ops_string[], ops_cond[], ops_atomic[],
+    ops_stack[], ops_system[], ops_segment[], ops_flags[];
 
 const OpReg *const op_families[] = {
-    ops_alu,
-    ops_mov,
-    ops_branch,
-    ops_io,
-    ops_misc,
-    ops_far,
+    ops_alu, ops_mov, ops_branch, ops_io, ops_misc, ops_far,
+    ops_shift, ops_muldiv, ops_bcd, ops_bit, ops_string, ops_cond, ops_atomic,
+    ops_stack, ops_system, ops_segment, ops_flags,
     NULL,
 };
