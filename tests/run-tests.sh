@@ -15,10 +15,11 @@ mkdir -p "$logdir"
 run() {   # run NAME COMMAND...
     local name=$1; shift
     local log=$logdir/$name.log
-    local start=$(date +%s.%N)
+    local start=$(date +%s%N)
     if "$@" >"$log" 2>&1; then
         pass=$((pass + 1))
-        printf 'PASS %-40s %6.1fs\n' "$name" "$(echo "$(date +%s.%N) - $start" | bc)"
+        local ms=$(( ($(date +%s%N) - start) / 1000000 ))
+        printf 'PASS %-40s %4d.%03ds\n' "$name" $((ms / 1000)) $((ms % 1000))
     else
         fail=$((fail + 1))
         failed+=("$name")
