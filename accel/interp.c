@@ -54,7 +54,7 @@ static void interp_destroy(void *a)
 static void interp_reset(void *a)
 {
     Interp *ip = a;
-    cpu_reset(ip->cpu);
+    cpu_power_on(ip->cpu);
     ip->cpu->trace = log_enabled(LOG_IN_ASM | LOG_CPU) != 0;
     cpu_update_mode(ip->cpu);
 }

@@ -62,6 +62,10 @@ enum {
     EXC_PF = 14, EXC_MF = 16, EXC_AC = 17, EXC_MC = 18, EXC_XM = 19,
 };
 
+/* CpuState.intr_shadow: after STI interrupts wait one instruction; after MOV SS
+ * or POP SS debug traps (single step) wait too. */
+enum { SHADOW_STI = 1, SHADOW_MOV_SS = 2 };
+
 typedef struct CpuState {
     uint64_t regs[16];
     uint64_t rip;
@@ -79,7 +83,7 @@ typedef struct CpuState {
     uint64_t tsc_aux, pat, apic_base, misc_enable;
     uint64_t mtrr_def_type, mtrr_fixed[11], mtrr_var[16];
     uint8_t halted;
-    uint8_t intr_shadow;         /* 1: interrupts blocked for one instruction (STI/MOV SS) */
+    uint8_t intr_shadow;         /* SHADOW_*: interrupts blocked for one instruction */
     uint8_t nmi_masked;          /* NMI handler running (until IRET) */
     uint8_t a20_mask_unused;
     uint32_t cpuid_version;      /* family/model/stepping reported by CPUID 1 */

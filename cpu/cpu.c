@@ -27,7 +27,7 @@ Cpu *cpu_new(const CpuEnv *env)
     cpu->env = *env;
     cpu->bc = bc_new(env->mem->ram_size);
     phys_add_listener(env->mem, map_changed, cpu);
-    cpu_reset(cpu);
+    cpu_power_on(cpu);
     return cpu;
 }
 
@@ -48,7 +48,7 @@ static void set_seg(SegCache *s, uint16_t sel, uint64_t base, uint32_t limit, ui
 }
 
 /* Power-on state (Intel SDM vol. 3, table 9-1). */
-void cpu_reset(Cpu *cpu)
+void cpu_power_on(Cpu *cpu)
 {
     CpuState *s = &cpu->s;
     uint32_t version = s->cpuid_version ? s->cpuid_version : CPU_DEFAULT_VERSION;
@@ -96,7 +96,9 @@ void cpu_set_eflags(Cpu *cpu, uint32_t value, uint32_t mask)
     }
     mask &= ~(uint32_t)F_ARITH;
     cpu->s.rflags = ((old & ~(uint64_t)mask) | (value & mask)) | 2;
-    if ((old ^ cpu->s.rflags) & (F_TF | F_VM))
+    /* TF/RF select the single-instruction path, VM the mode, AC (with CPL 3) the
+     * alignment checks in the segment windows. */
+    if ((old ^ cpu->s.rflags) & (F_TF | F_VM | F_AC | F_RF))
         cpu_update_mode(cpu);
 }
 
@@ -135,7 +137,9 @@ void cpu_update_mode(Cpu *cpu)
         hf |= HF_CS32;
     if (!vm && (s->seg[SEG_SS].attr & SA_DB))
         hf |= HF_SS32;
-    if ((s->rflags & F_TF) || cpu->trace || dr7_exec_breakpoints(cpu))
+    /* RF: the next instruction skips instruction breakpoints and clears RF
+     * (exec.c slow_step), so it runs on the single-instruction path too. */
+    if ((s->rflags & (F_TF | F_RF)) || cpu->trace || dr7_exec_breakpoints(cpu))
         hf |= HF_SINGLE;
     cpu->hflags = hf;
     cpu->blk_key = (uint64_t)hf << 32 | (uint32_t)s->seg[SEG_CS].base;

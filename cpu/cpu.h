@@ -141,7 +141,8 @@ struct Cpu {
     uint8_t mmu_idx;           /* TLB in use: 0 supervisor, 1 user */
     bool tlb_has_large;        /* some entry came from a large page (INVLPG must scan) */
     uint8_t stop;              /* leave the block after the current instruction */
-    uint64_t icount;           /* retired instructions */
+    uint64_t icount;           /* retired instructions (each REP iteration counts) */
+    uint64_t icount_limit;     /* end of cpu_run's budget: long REPs pause there */
     volatile uint32_t events;
     uint32_t slow;             /* nonzero: take the slow path between blocks (halt, shadow, single step) */
     uint32_t pending_db;       /* DR6.B0-3 bits of data breakpoints hit by this instruction */
@@ -186,7 +187,7 @@ struct Cpu {
 /* Lifecycle */
 Cpu *cpu_new(const CpuEnv *env);
 void cpu_free(Cpu *cpu);
-void cpu_reset(Cpu *cpu);
+void cpu_power_on(Cpu *cpu);
 /* Runs until budget instructions retired, HLT, an event or shutdown. */
 CpuExit cpu_run(Cpu *cpu, uint64_t budget);
 void cpu_set_intr(Cpu *cpu, bool level);

@@ -73,6 +73,17 @@ static void log_event(Cpu *c, int vec, bool has_err, uint32_t err, int kind)
     log_printf(" eax=%08x esp=%08x\n", (uint32_t)c->r[R_EAX], (uint32_t)c->r[R_ESP]);
 }
 
+/* Fault-class exceptions push RF=1 so that the handler's IRET does not
+ * re-trigger an instruction breakpoint on the restarted instruction (SDM vol. 3
+ * 17.3.1.1); #DB is a trap or an instruction-breakpoint fault, which keep RF. */
+static bool pushes_rf(int vec, int kind)
+{
+    static const uint32_t faults = 1u << EXC_DE | 1u << EXC_BR | 1u << EXC_UD | 1u << EXC_NM |
+                                   1u << EXC_TS | 1u << EXC_NP | 1u << EXC_SS | 1u << EXC_GP |
+                                   1u << EXC_PF | 1u << EXC_MF | 1u << EXC_AC | 1u << EXC_XM | 1u << 20;
+    return kind == EV_KIND_EXC && vec < 32 && (faults >> vec & 1);
+}
+
 /* Real mode: 4-byte IVT entries, 16-bit frame on SS:SP. */
 static void deliver_real(Cpu *c, int vec, uint64_t ret_ip)
 {
@@ -81,44 +92,34 @@ static void deliver_real(Cpu *c, int vec, uint64_t ret_ip)
         RAISE_GP(c, (uint32_t)vec * 8 + 2);
     uint16_t ip = (uint16_t)sys_read(c, c->s.idt.base + ent, 2);
     uint16_t cs = (uint16_t)sys_read(c, c->s.idt.base + ent + 2, 2);
-    push16(c, (uint16_t)cpu_get_eflags(c));
-    push16(c, c->s.seg[SEG_CS].sel);
-    push16(c, (uint16_t)ret_ip);
+    XStack xs;
+    xstack_init_cur(c, &xs);
+    xstack_push(c, &xs, cpu_get_eflags(c), 2);
+    xstack_push(c, &xs, c->s.seg[SEG_CS].sel, 2);
+    xstack_push(c, &xs, ret_ip, 2);
+    xstack_flush(c, &xs);
+    sp_set(c, xs.sp);
     c->s.rflags &= ~(uint64_t)(F_IF | F_TF | F_AC | F_RF);
     seg_load_real(c, SEG_CS, cs);
     c->s.rip = ip;
 }
 
-/* Reads the inner stack pointer for privilege level dpl from the current TSS. */
-static void tss_inner_stack(Cpu *c, unsigned dpl, uint16_t *ss, uint64_t *sp)
+/* Task gate in the IDT: the TSS must be an available TSS in the GDT (#GP
+ * otherwise, #NP if absent); the error code goes on the new task's stack. */
+static void deliver_task_gate(Cpu *c, const Desc *g, bool has_err, uint32_t err, uint64_t ret_ip)
 {
-    SegCache *tr = &c->s.tr;
-    bool tss32 = (tr->attr & SA_TYPE) >= 9;
-    uint32_t off = tss32 ? 4 + dpl * 8 : 2 + dpl * 4;
-    uint32_t len = tss32 ? 8 : 4;
-    if (!(tr->attr & SA_P) || (uint64_t)off + len - 1 > tr->limit)
-        cpu_exception(c, EXC_TS, tr->sel & 0xfffc);
-    if (tss32) {
-        *sp = (uint32_t)sys_read(c, tr->base + off, 4);
-        *ss = (uint16_t)sys_read(c, tr->base + off + 4, 2);
-    } else {
-        *sp = (uint16_t)sys_read(c, tr->base + off, 2);
-        *ss = (uint16_t)sys_read(c, tr->base + off + 2, 2);
+    uint16_t tsel = (uint16_t)(g->lo >> 16);
+    Desc td;
+    if (tsel & 4)
+        RAISE_GP(c, sel_err(tsel));
+    desc_read_or_raise(c, tsel, &td, false, EXC_GP);
+    task_switch(c, tsel, &td, TASK_INT, ret_ip);
+    if (has_err) {
+        if (c->s.tr.attr & 8)
+            push32(c, err);
+        else
+            push16(c, (uint16_t)err);
     }
-}
-
-/* Checks the inner stack segment of a privilege change (#TS/#SS on failure). */
-static void check_inner_ss(Cpu *c, uint16_t ss, unsigned dpl, Desc *d)
-{
-    if (!(ss & 0xfffc))
-        cpu_exception(c, EXC_TS, 0);
-    if (!desc_read(c, ss, d, false))
-        cpu_exception(c, EXC_TS, ss & 0xfffc);
-    if ((ss & 3) != dpl || desc_dpl(d) != dpl || !desc_is_seg(d) || desc_is_code(d) ||
-        !(d->hi & (2u << 8)))
-        cpu_exception(c, EXC_TS, ss & 0xfffc);
-    if (!desc_present(d))
-        cpu_exception(c, EXC_SS, ss & 0xfffc);
 }
 
 static void deliver_protected(Cpu *c, int vec, bool has_err, uint32_t err, int kind,
@@ -142,21 +143,7 @@ static void deliver_protected(Cpu *c, int vec, bool has_err, uint32_t err, int k
         cpu_exception(c, EXC_NP, idt_err);
 
     if (type == 0x05) {
-        /* Task gate: switch tasks, then push the error code on the new stack. */
-        uint16_t tsel = (uint16_t)(g.lo >> 16);
-        Desc td;
-        if (tsel & 4)
-            cpu_exception(c, EXC_TS, tsel & 0xfffc);
-        desc_read_or_raise(c, tsel, &td, false, EXC_TS);
-        c->s.rip = ret_ip;
-        task_switch(c, tsel, &td, TASK_INT, ret_ip);
-        if (has_err) {
-            bool tss32 = (c->s.tr.attr & SA_TYPE) >= 9;
-            if (tss32)
-                push32(c, err);
-            else
-                push16(c, (uint16_t)err);
-        }
+        deliver_task_gate(c, &g, has_err, err, ret_ip);
         return;
     }
 
@@ -177,10 +164,12 @@ static void deliver_protected(Cpu *c, int vec, bool has_err, uint32_t err, int k
     bool conforming = cd.hi & (4u << 8);
     bool vm = c->hflags & HF_VM;
     unsigned size = gate32 ? 4 : 2;
-    uint32_t eflags = cpu_get_eflags(c);
+    uint32_t eflags = cpu_get_eflags(c) | (pushes_rf(vec, kind) ? F_RF : 0);
     XStack xs;
     unsigned new_cpl;
     SegCache new_ss = c->s.seg[SEG_SS];
+    uint64_t new_esp = c->r[R_ESP];
+    Desc sd;
 
     if (!conforming && dpl < cpl) {
         /* Inner privilege: stack from the TSS. */
@@ -188,12 +177,12 @@ static void deliver_protected(Cpu *c, int vec, bool has_err, uint32_t err, int k
             RAISE_GP(c, (sel & 0xfffc) + ext);
         uint16_t ss;
         uint64_t sp;
-        Desc sd;
         tss_inner_stack(c, dpl, &ss, &sp);
-        check_inner_ss(c, ss, dpl, &sd);
+        tss_check_inner_ss(c, ss, dpl, &sd);
         seg_cache_from_desc(&new_ss, ss, &sd);
         xstack_init(c, &xs, &new_ss, sp, dpl, false);
         xs.err = (ss & 0xfffc) + ext;
+        new_esp = sp;
         if (vm) {
             xstack_push(c, &xs, c->s.seg[SEG_GS].sel, size);
             xstack_push(c, &xs, c->s.seg[SEG_FS].sel, size);
@@ -203,11 +192,10 @@ static void deliver_protected(Cpu *c, int vec, bool has_err, uint32_t err, int k
         xstack_push(c, &xs, c->s.seg[SEG_SS].sel, size);
         xstack_push(c, &xs, c->r[R_ESP], size);
         new_cpl = dpl;
-        desc_set_accessed(c, ss, &sd);
     } else if (conforming || dpl == cpl) {
         if (vm)
             RAISE_GP(c, (sel & 0xfffc) + ext);
-        xstack_init(c, &xs, &c->s.seg[SEG_SS], c->r[R_ESP], cpl, false);
+        xstack_init_cur(c, &xs);
         new_cpl = cpl;
     } else {
         RAISE_GP(c, (sel & 0xfffc) + ext);
@@ -220,8 +208,11 @@ static void deliver_protected(Cpu *c, int vec, bool has_err, uint32_t err, int k
     uint32_t limit = desc_limit(&cd);
     if (offset > limit)
         RAISE_GP(c, 0);
+    xstack_flush(c, &xs);
 
     /* Commit. */
+    if (new_cpl != cpl)
+        desc_set_accessed(c, new_ss.sel, &sd);
     desc_set_accessed(c, sel, &cd);
     if (new_cpl != cpl || vm) {
         if (vm) {
@@ -236,9 +227,7 @@ static void deliver_protected(Cpu *c, int vec, bool has_err, uint32_t err, int k
     seg_cache_from_desc(&cs, (uint16_t)((sel & 0xfffc) | new_cpl), &cd);
     c->s.seg[SEG_CS] = cs;
     cpu_update_mode(c);
-    sp_set(c, xs.sp);
-    if (!(c->s.seg[SEG_SS].attr & SA_DB) && c->sp_mask == 0xffff)
-        c->r[R_ESP] = (c->r[R_ESP] & ~0xffffull) | (xs.sp & 0xffff);
+    c->r[R_ESP] = xstack_esp(&xs, new_esp);
     c->s.rip = offset;
 }
 
@@ -289,11 +278,12 @@ static void deliver_long(Cpu *c, int vec, bool has_err, uint32_t err, int kind, 
     xstack_init(c, &xs, &ss, rsp, new_cpl, true);
     xstack_push(c, &xs, c->s.seg[SEG_SS].sel, 8);
     xstack_push(c, &xs, c->r[R_ESP], 8);
-    xstack_push(c, &xs, cpu_get_eflags(c), 8);
+    xstack_push(c, &xs, cpu_get_eflags(c) | (pushes_rf(vec, kind) ? F_RF : 0), 8);
     xstack_push(c, &xs, c->s.seg[SEG_CS].sel, 8);
     xstack_push(c, &xs, ret_ip, 8);
     if (has_err)
         xstack_push(c, &xs, err, 8);
+    xstack_flush(c, &xs);
     if (new_cpl != cpl) {
         /* The new SS is a null selector with RPL = new CPL. */
         seg_set_null(c, SEG_SS, (uint16_t)new_cpl);
@@ -318,6 +308,9 @@ void deliver_event(Cpu *c, int vec, bool has_err, uint32_t err, int kind, uint64
     c->delivering_ext = !(kind == EV_KIND_SOFT || kind == EV_KIND_SOFT_EXC);
     if (kind == EV_KIND_SOFT || kind == EV_KIND_SOFT_EXC)
         c->soft_int_done = true;
+    /* Entering the #DB handler clears DR7.GD so that it can use the debug registers. */
+    if (vec == EXC_DB && kind == EV_KIND_EXC)
+        c->s.dr[7] &= ~(uint64_t)(1u << 13);
     if (!(c->s.cr0 & CR0_PE))
         deliver_real(c, vec, ret_ip);
     else if (c->s.efer & EFER_LMA)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "cpu/debug.h"
 #include "cpu/decode.h"
 #include "cpu/disas.h"
 #include "cpu/flags.h"
@@ -454,13 +455,14 @@ static int slow_step(Cpu *cpu, uint64_t limit)
     cpu->hflags |= HF_SINGLE;
     cpu->blk_key |= (uint64_t)HF_SINGLE << 32;
     bool tf = cpu->s.rflags & F_TF;
+    debug_insn_start(cpu);      /* instruction breakpoints, RF */
     Block *b = find_block(cpu);
     if (cpu->trace)
         trace_insn(cpu, b);
     cpu->soft_int_done = false;
     exec_block(cpu, b);
     cpu_update_mode(cpu);
-    if (tf && !cpu->soft_int_done) {
+    if (tf && !cpu->soft_int_done && cpu->s.intr_shadow != SHADOW_MOV_SS) {
         cpu->s.dr[6] |= 1u << 14;   /* DR6.BS */
         deliver_event(cpu, EXC_DB, false, 0, EV_KIND_EXC, cpu->s.rip);
     }
@@ -488,6 +490,7 @@ static __attribute__((noinline)) CpuExit run_blocks(Cpu *cpu, uint64_t limit)
 CpuExit cpu_run(Cpu *cpu, uint64_t budget)
 {
     uint64_t limit = cpu->icount + budget;
+    cpu->icount_limit = limit;
     cpu->exc_vector = -1;
     if (setjmp(cpu->jb)) {
         /* An exception was raised (cpu_exception has set RIP and icount). */

@@ -1,5 +1,5 @@
-/* Flag instructions and HLT: CLC/STC/CMC, CLD/STD, CLI/STI (IOPL and VME/PVI
- * rules), HLT. */
+/* Flag instructions, HLT and WAIT: CLC/STC/CMC, CLD/STD, CLI/STI (IOPL and
+ * VME/PVI rules), HLT, WAIT (#NM with CR0.MP and CR0.TS). */
 #include "cpu/ops-common.h"
 
 static INSN(clc) { (void)in; lf_set_cf(cpu, 0); }
@@ -43,7 +43,7 @@ static INSN(sti)
         if (!(cpu->s.rflags & F_IF)) {
             /* Interrupts stay blocked until after the next instruction. */
             cpu->s.rflags |= F_IF;
-            cpu->s.intr_shadow = 1;
+            cpu->s.intr_shadow = SHADOW_STI;
             cpu_update_slow(cpu);
         }
     } else if (vif_mode(cpu) && !(cpu->s.rflags & F_VIP)) {
@@ -52,6 +52,16 @@ static INSN(sti)
         RAISE_GP(cpu, 0);
     }
     cpu->s.rip = cpu_next_rip(cpu, in);
+}
+
+/* WAIT/FWAIT: #NM when CR0.MP and CR0.TS are both set (the task's x87 state
+ * is not loaded yet).  With no x87 there are no pending x87 exceptions, so it
+ * does nothing else; the x87 adds its #MF check here. */
+static INSN(fwait)
+{
+    (void)in;
+    if ((cpu->s.cr0 & (CR0_MP | CR0_TS)) == (CR0_MP | CR0_TS))
+        cpu_exception_noerr(cpu, EXC_NM);
 }
 
 static INSN(hlt)
@@ -72,5 +82,6 @@ const OpReg ops_misc[] = {
     { 0xfa, -1, { OPX(cli), 0 } },
     { 0xfb, -1, { OPX(sti), OPF_END } },
     { 0xf4, -1, { OPX(hlt), OPF_END } },
+    { 0x9b, -1, { OPX(fwait), 0 } },
     OPS_END,
 };

@@ -80,14 +80,6 @@ DEF_MOVX(movsxb, 64, 8, int8_t, int64_t)
 DEF_MOVX(movsxw, 16, 16, int16_t, int64_t)
 DEF_MOVX(movsxw, 32, 16, int16_t, int64_t)
 DEF_MOVX(movsxw, 64, 16, int16_t, int64_t)
-/* MOVSXD Gv, Ed (64-bit mode 0x63 with REX.W) */
-static INSN(movsxd_r64) { set_R64(cpu, in->reg, (uint64_t)(int64_t)(int32_t)R32(cpu, in->rm)); }
-static INSN(movsxd_m64) { set_R64(cpu, in->reg, (uint64_t)(int64_t)(int32_t)rd32(cpu, in->seg, insn_ea(cpu, in))); }
-static INSN(movsxd_r32) { set_R32(cpu, in->reg, R32(cpu, in->rm)); }
-static INSN(movsxd_m32) { set_R32(cpu, in->reg, rd32(cpu, in->seg, insn_ea(cpu, in))); }
-static INSN(movsxd_r16) { set_R16(cpu, in->reg, R16(cpu, in->rm)); }
-static INSN(movsxd_m16) { set_R16(cpu, in->reg, rd16(cpu, in->seg, insn_ea(cpu, in))); }
-
 /* CBW/CWDE/CDQE and CWD/CDQ/CQO */
 static INSN(cbw_r16) { (void)in; set_R16(cpu, 0, (uint16_t)(int8_t)R8(cpu, 0)); }
 static INSN(cbw_r32) { (void)in; set_R32(cpu, 0, (uint32_t)(int16_t)R16(cpu, 0)); }
@@ -124,7 +116,6 @@ const OpReg ops_mov[] = {
     { 0x0fb7, -1, { OPV(movzxw), OPF_MODRM } },
     { 0x0fbe, -1, { OPV(movsxb), OPF_MODRM | OPF_RMBYTE } },
     { 0x0fbf, -1, { OPV(movsxw), OPF_MODRM } },
-    { 0x63, -1, { OPV(movsxd), OPF_MODRM | OPF_ONLY64 } },
     { 0x98, -1, { OPVR(cbw), 0 } },
     { 0x99, -1, { OPVR(cwd), 0 } },
     { 0x0f1f, 0, { OPX(nop), 0 } },

@@ -40,7 +40,7 @@ static bool canonical(uint64_t lin)
 int paging_walk(Cpu *c, uint64_t lin, int acc, bool user, bool commit, Walk *w)
 {
     uint64_t cr0 = c->s.cr0, cr4 = c->s.cr4;
-    w->writable = w->user = true;
+    w->writable = w->user = w->dirty = true;
     w->nx = w->global = false;
     w->page_mask = 0xfff;
     if (!(cr0 & CR0_PG)) {
@@ -276,6 +276,12 @@ static bool crosses(const Cpu *c, uint64_t lin, unsigned size)
     return (lin & 0xfff) + size > 0x1000;
 }
 
+/* First byte of the second page of a page-crossing access. */
+static uint64_t second_page(const Cpu *c, uint64_t lin, unsigned size)
+{
+    return ((lin + size - 1) & ~0xfffull) & c->lin_mask;
+}
+
 static uint64_t read_in_page(Cpu *c, uint64_t lin, unsigned size, int seg)
 {
     TlbEntry *e = tlb_get(c, lin, ACC_R, seg);
@@ -332,10 +338,10 @@ void mem_write_slow(Cpu *c, uint64_t lin, uint64_t val, unsigned size, int seg)
         write_in_page(c, lin, val, size, seg);
         return;
     }
-    /* Both pages must be writable before any byte is written. */
-    uint64_t last = (lin + size - 1) & c->lin_mask;
+    /* Both pages must be writable before any byte is written; a fault on the
+     * second reports its first byte in CR2. */
     tlb_get(c, lin, ACC_W, seg);
-    tlb_get(c, last, ACC_W, seg);
+    tlb_get(c, second_page(c, lin, size), ACC_W, seg);
     for (unsigned i = 0; i < size; i++)
         write_in_page(c, (lin + i) & c->lin_mask, (val >> (8 * i)) & 0xff, 1, seg);
 }
@@ -344,7 +350,7 @@ void *mem_probe_write_slow(Cpu *c, uint64_t lin, unsigned size, int seg)
 {
     if (crosses(c, lin, size)) {
         tlb_get(c, lin, ACC_W, seg);
-        tlb_get(c, (lin + size - 1) & c->lin_mask, ACC_W, seg);
+        tlb_get(c, second_page(c, lin, size), ACC_W, seg);
         return NULL;
     }
     TlbEntry *e = tlb_get(c, lin, ACC_W, seg);

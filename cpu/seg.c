@@ -3,60 +3,79 @@
 
 #include "cpu/paging.h"
 
-void seg_update_checks(Cpu *c, int i)
+/* Alignment checking (#AC) is on: CR0.AM, EFLAGS.AC and CPL 3. */
+static bool ac_active(const Cpu *c)
 {
-    SegCache *s = &c->s.seg[i];
-    uint64_t lo = 0, hi = s->limit, wlo, whi;
+    return (c->s.cr0 & CR0_AM) && (c->s.rflags & F_AC) && cpu_cpl(c) == 3;
+}
+
+/* The valid offsets [lo, hi] of segment i for reads (0) and writes (1). */
+static void seg_window(const Cpu *c, int i, uint64_t lo[2], uint64_t hi[2])
+{
+    const SegCache *s = &c->s.seg[i];
+    lo[0] = lo[1] = 0;
+    hi[0] = hi[1] = s->limit;
     if (c->hflags & HF_CS64) {
-        c->segbase[i] = (i == SEG_FS || i == SEG_GS) ? s->base : 0;
-        c->seglo[0][i] = c->seglo[1][i] = 0;
-        c->seghi[0][i] = c->seghi[1][i] = ~0ull;
+        hi[0] = hi[1] = ~0ull;
         return;
     }
-    c->segbase[i] = (uint32_t)s->base;
-    if (!(c->hflags & HF_PE) || (c->hflags & HF_VM)) {
-        /* Real and virtual-8086 mode: limits apply, types do not. */
-        c->seglo[0][i] = c->seglo[1][i] = 0;
-        c->seghi[0][i] = c->seghi[1][i] = hi;
-        return;
-    }
+    if (!(c->hflags & HF_PE) || (c->hflags & HF_VM))
+        return;                         /* real and virtual-8086 mode: limits, no types */
     if (!(s->attr & SA_P)) {
-        /* Unusable (null) segment: every access faults. */
-        c->seglo[0][i] = c->seglo[1][i] = 1;
-        c->seghi[0][i] = c->seghi[1][i] = 0;
+        lo[0] = lo[1] = 1;              /* unusable (null) segment: every access faults */
+        hi[0] = hi[1] = 0;
         return;
     }
     if ((s->attr & SA_S) && !(s->attr & SA_CODE) && (s->attr & SA_E)) {
-        lo = (uint64_t)s->limit + 1;
-        hi = (s->attr & SA_DB) ? 0xffffffffull : 0xffff;
+        lo[0] = lo[1] = (uint64_t)s->limit + 1;
+        hi[0] = hi[1] = (s->attr & SA_DB) ? 0xffffffffull : 0xffff;
     }
-    wlo = lo;
-    whi = hi;
     bool readable = !(s->attr & SA_CODE) || (s->attr & SA_R);
     bool writable = (s->attr & SA_S) && !(s->attr & SA_CODE) && (s->attr & SA_W);
     if (!readable) {
-        lo = 1;
-        hi = 0;
+        lo[0] = 1;
+        hi[0] = 0;
     }
     if (!writable) {
-        wlo = 1;
-        whi = 0;
+        lo[1] = 1;
+        hi[1] = 0;
     }
-    c->seglo[0][i] = lo;
-    c->seghi[0][i] = hi;
-    c->seglo[1][i] = wlo;
-    c->seghi[1][i] = whi;
+}
+
+void seg_update_checks(Cpu *c, int i)
+{
+    const SegCache *s = &c->s.seg[i];
+    if (c->hflags & HF_CS64)
+        c->segbase[i] = (i == SEG_FS || i == SEG_GS) ? s->base : 0;
+    else
+        c->segbase[i] = (uint32_t)s->base;
+    uint64_t lo[2], hi[2];
+    seg_window(c, i, lo, hi);
+    if (ac_active(c)) {
+        /* Empty windows send every access to seg_check_slow(), which also
+         * checks alignment. */
+        lo[0] = lo[1] = 1;
+        hi[0] = hi[1] = 0;
+    }
+    for (int a = 0; a < 2; a++) {
+        c->seglo[a][i] = lo[a];
+        c->seghi[a][i] = hi[a];
+    }
 }
 
 uint64_t seg_check_slow(Cpu *c, int seg, uint64_t off, unsigned size, int acc)
 {
-    (void)size;
-    (void)acc;
-    if (c->hflags & HF_CS64)
-        return (c->segbase[seg] + off);   /* no limits; wrap-around of off + size */
-    if (seg == SEG_SS)
-        cpu_exception(c, EXC_SS, 0);
-    RAISE_GP(c, 0);
+    uint64_t lo[2], hi[2];
+    seg_window(c, seg, lo, hi);
+    if (off < lo[acc] || off + (size - 1) > hi[acc]) {
+        if (seg == SEG_SS)
+            cpu_exception(c, EXC_SS, 0);
+        RAISE_GP(c, 0);
+    }
+    uint64_t lin = (c->segbase[seg] + off) & c->lin_mask;
+    if (ac_active(c) && (lin & (size - 1) & 7))
+        cpu_exception(c, EXC_AC, 0);
+    return lin;
 }
 
 bool desc_read(Cpu *c, uint16_t sel, Desc *d, bool wide)
@@ -117,6 +136,22 @@ void seg_cache_from_desc(SegCache *s, uint16_t sel, const Desc *d)
     s->attr = desc_attr(d);
 }
 
+void seg_load_cs(Cpu *c, uint16_t sel, Desc *d, unsigned cpl)
+{
+    desc_set_accessed(c, sel, d);
+    SegCache sc;
+    seg_cache_from_desc(&sc, (uint16_t)((sel & 0xfffc) | cpl), d);
+    seg_set(c, SEG_CS, &sc);
+}
+
+void seg_load_ss(Cpu *c, uint16_t sel, Desc *d)
+{
+    desc_set_accessed(c, sel, d);
+    SegCache sc;
+    seg_cache_from_desc(&sc, sel, d);
+    seg_set(c, SEG_SS, &sc);
+}
+
 void seg_set(Cpu *c, int seg, const SegCache *sc)
 {
     c->s.seg[seg] = *sc;
@@ -135,6 +170,10 @@ void seg_load_real(Cpu *c, int seg, uint16_t sel)
         /* Virtual-8086 mode: full 64 KiB, DPL 3 read/write data. */
         s->limit = 0xffff;
         s->attr = seg == SEG_CS ? 0xfb : 0xf3;
+    } else {
+        /* Real mode keeps the limit and the size bits (big real mode), but the
+         * segment is usable again even if protected mode left it null. */
+        s->attr |= SA_P | SA_S;
     }
     if (seg == SEG_CS || seg == SEG_SS)
         cpu_update_mode(c);

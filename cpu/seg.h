@@ -22,12 +22,31 @@ static inline uint32_t desc_limit(const Desc *d)
     return (d->hi & (1u << 23)) ? (l << 12) | 0xfff : l;
 }
 
-static inline uint16_t desc_attr(const Desc *d) { return (uint16_t)((d->hi >> 8) & 0xf0ff); }
+/* SegCache.attr: access byte (descriptor bits 40-47) in 0-7, flags nibble
+ * (AVL, L, D/B, G: bits 52-55) in 8-11. */
+static inline uint16_t desc_attr(const Desc *d)
+{
+    return (uint16_t)(((d->hi >> 8) & 0xff) | ((d->hi >> 12) & 0xf00));
+}
 static inline unsigned desc_dpl(const Desc *d) { return (d->hi >> 13) & 3; }
 static inline bool desc_present(const Desc *d) { return d->hi & (1u << 15); }
 static inline bool desc_is_seg(const Desc *d) { return d->hi & (1u << 12); }       /* S bit */
 static inline bool desc_is_code(const Desc *d) { return desc_is_seg(d) && (d->hi & (1u << 11)); }
 static inline unsigned desc_type(const Desc *d) { return (d->hi >> 8) & 0xf; }
+static inline bool desc_is_conforming(const Desc *d) { return desc_is_code(d) && (d->hi & (4u << 8)); }
+/* Code: readable; data: writable (type bit 1). */
+static inline bool desc_rw(const Desc *d) { return d->hi & (2u << 8); }
+static inline bool desc_is_data(const Desc *d) { return desc_is_seg(d) && !desc_is_code(d); }
+
+/* System descriptor types (S = 0). */
+enum {
+    DT_TSS16 = 1, DT_LDT = 2, DT_TSS16_BUSY = 3, DT_CALL16 = 4, DT_TASK = 5, DT_INT16 = 6,
+    DT_TRAP16 = 7, DT_TSS32 = 9, DT_TSS32_BUSY = 11, DT_CALL32 = 12, DT_INT32 = 14, DT_TRAP32 = 15,
+    DT_BUSY = 2,        /* busy bit of a TSS type */
+};
+
+/* Error code naming a selector: index and TI, no RPL (bits 0-1 are EXT/IDT). */
+static inline uint32_t sel_err(uint16_t sel) { return sel & 0xfffc; }
 
 /* Reads the descriptor for sel from the GDT or LDT.  Returns false when the
  * selector's index is beyond the table's limit (or the LDT is unusable).
@@ -41,6 +60,11 @@ void desc_set_accessed(Cpu *cpu, uint16_t sel, Desc *d);
 void desc_write_hi(Cpu *cpu, uint16_t sel, uint32_t hi);
 
 void seg_cache_from_desc(SegCache *s, uint16_t sel, const Desc *d);
+/* Loads CS from a checked code descriptor with RPL = cpl (sets the accessed bit). */
+void seg_load_cs(Cpu *cpu, uint16_t sel, Desc *d, unsigned cpl);
+/* Loads SS from a checked stack descriptor (sets the accessed bit); the CPL
+ * follows SS.DPL. */
+void seg_load_ss(Cpu *cpu, uint16_t sel, Desc *d);
 /* Real-mode and virtual-8086 loads: base = sel << 4. */
 void seg_load_real(Cpu *cpu, int seg, uint16_t sel);
 /* MOV/POP/LDS-family load of ES/SS/DS/FS/GS with every protected-mode check. */

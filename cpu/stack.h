@@ -53,8 +53,13 @@ static inline uint64_t pop_osize(Cpu *c, unsigned osize)
     return osize == 0 ? pop16(c) : osize == 1 ? pop32(c) : pop64(c);
 }
 
-/* A stack that is not (yet) SS: used to build frames on the inner stack of a
- * privilege change before anything is committed. */
+/* A stack that is not (yet) SS:ESP: far transfers, interrupt delivery and task
+ * switches build their frames on it.  Pushes are limit-checked at once (raising
+ * x->exc(x->err)) but only buffered; xstack_flush() probes every page the frame
+ * touches and then writes it, so a frame is written whole or not at all and
+ * the caller can commit registers right after the flush.  Pops read at once. */
+#define XSTACK_MAX 40   /* v86 interrupt frame: 10; call gate: 4 + 31 parameters */
+
 typedef struct XStack {
     SegCache ss;
     uint64_t sp;        /* current offset (masked) */
@@ -63,10 +68,23 @@ typedef struct XStack {
     bool flat64;        /* 64-bit mode: no limit checks */
     int exc;            /* fault raised on a limit violation (EXC_SS usually) */
     uint32_t err;       /* its error code */
+    unsigned n;         /* buffered pushes */
+    struct { uint64_t lin, val; uint8_t size; } buf[XSTACK_MAX];
 } XStack;
 
+/* A stack at ss:sp accessed with the privilege of cpl; #SS(0) on limit faults. */
 void xstack_init(Cpu *c, XStack *x, const SegCache *ss, uint64_t sp, unsigned cpl, bool flat64);
+/* The current SS:ESP at the current privilege level. */
+void xstack_init_cur(Cpu *c, XStack *x);
 void xstack_push(Cpu *c, XStack *x, uint64_t v, unsigned size);
 uint64_t xstack_pop(Cpu *c, XStack *x, unsigned size);
+/* Writes the buffered pushes (faulting first if a page is not writable). */
+void xstack_flush(Cpu *c, XStack *x);
+/* ESP after the frame: x->sp in the bits the stack width covers, the rest of
+ * base (the old ESP, or the ESP from the TSS on a stack switch). */
+static inline uint64_t xstack_esp(const XStack *x, uint64_t base)
+{
+    return (base & ~x->mask) | x->sp;
+}
 
 #endif

@@ -7,8 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hw/i8254-pit.h"
+#include "hw/i8259-pic.h"
 #include "hw/isa-debug-exit.h"
 #include "hw/isa-debugcon.h"
+#include "hw/pcspk.h"
 #include "system/chardev.h"
 
 #define PCI_HOLE_START 0xe0000000ull   /* RAM above this goes above 4 GiB */
@@ -134,6 +137,15 @@ int pc_board_create(Machine *m, const Config *cfg)
     }
     if (load_bios(m, cfg->bios ? cfg->bios : DEFAULT_BIOS) < 0)
         return -1;
+
+    /* Interrupt controllers and the timer: PIT OUT0 is IRQ0; counter 2's GATE
+     * and OUT are on port 0x61. */
+    Pic *pic = pic_create(m);
+    m->intr_ack = pic_intack;
+    m->intr_opaque = pic;
+    Pit *pit = pit_create(m);
+    irq_connect(&pit->irq0, pic_set_irq, pic, 0);
+    pcspk_create(m, pit);
 
     if (cfg->debugcon) {
         Chardev *c = chardev_open_spec(cfg->debugcon);

@@ -10,6 +10,7 @@ static void usage(void)
 {
     printf("usage: tandem [options]\n"
            "  -bios FILE             firmware image mapped below 1 MiB and 4 GiB\n"
+           "  -M pc                  the machine (i440FX PC, the only one)\n"
            "  -m SIZE                guest RAM (default 128M; suffixes K, M, G)\n"
            "  -accel interp|kvm      CPU backend (interp by default without VT-x/AMD-V)\n"
            "  -smp 1                 CPU count (only 1 supported)\n"
@@ -145,6 +146,12 @@ int options_parse(Config *cfg, int argc, char **argv)
             cfg->smp = atoi(v);
             if (cfg->smp != 1) {
                 fprintf(stderr, "tandem: -smp %s: only one CPU is supported\n", v);
+                return -1;
+            }
+        } else if (!strcmp(o, "-M") || !strcmp(o, "-machine")) {
+            size_t n = strcspn(v, ",");
+            if (!(n == 2 && !strncmp(v, "pc", 2)) && strncmp(v, "pc-i440fx", 9) && strncmp(v, "type=pc", 7)) {
+                fprintf(stderr, "tandem: -M %s: only the 'pc' machine (i440FX) is available\n", v);
                 return -1;
             }
         } else if (!strcmp(o, "-display")) {

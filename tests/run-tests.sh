@@ -15,6 +15,7 @@ mkdir -p "$logdir"
 run() {   # run NAME COMMAND...
     local name=$1; shift
     local log=$logdir/$name.log
+    mkdir -p "$(dirname "$log")"
     local start=$(date +%s%N)
     if "$@" >"$log" 2>&1; then
         pass=$((pass + 1))

@@ -25,6 +25,7 @@ error: action=report
 info: action=ignore
 debug: action=ignore
 RC
+: > "$dir/out"
 echo c > "$dir/cmds"
 bochs -q -f "$dir/bochsrc" < "$dir/cmds" > "$dir/out" 2>&1 &
 pid=$!

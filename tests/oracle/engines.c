@@ -1,0 +1,368 @@
+/* Tandem and Unicorn set up identically: RAM at [0, RAM_SIZE), everything above
+ * it unassigned (Tandem: reads all ones, writes dropped; Unicorn: an MMIO region
+ * doing the same), real mode (16) or flat 32-bit protected mode at CPL 0 (32)
+ * with a GDT at GDT_BASE. */
+#include "tests/oracle/engines.h"
+#include "tests/oracle/uc-api.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/cpu.h"
+#include "cpu/exec.h"
+#include "hw/ioport.h"
+#include "hw/memory.h"
+
+#define UC(e) ((uc_engine *)(e)->uc)
+#define CPU(e) ((Cpu *)(e)->cpu)
+
+/* GDT of the 32-bit setup.  Selectors: 08 flat code, 10 flat data, 18 data at
+ * 0x10000 limit 0xfffff, 20 read-only flat data, 28 readable flat code, 30
+ * execute-only code, 38 not-present data, 40 DPL 3 data, 48 16-bit data. */
+static const uint64_t gdt32[] = {
+    0,
+    0x00cf9b000000ffffull,
+    0x00cf93000000ffffull,
+    0x000f93010000ffffull,
+    0x00cf91000000ffffull,
+    0x00cf9b000000ffffull,
+    0x00cf99000000ffffull,
+    0x00cf13000000ffffull,
+    0x00cff3000000ffffull,
+    0x00009300000fffffull,
+};
+#define GDT_LIMIT (sizeof gdt32 - 1)
+
+static void fatal(const char *what, int err)
+{
+    fprintf(stderr, "oracle: %s failed (%d: %s)\n", what, err, err ? U.strerror((uc_err)err) : "");
+    exit(2);
+}
+
+static uint64_t mmio_read(uc_engine *uc, uint64_t off, unsigned size, void *opaque)
+{
+    (void)uc; (void)off; (void)size; (void)opaque;
+    return ~0ull;
+}
+
+static void mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t v, void *opaque)
+{
+    (void)uc; (void)off; (void)size; (void)v; (void)opaque;
+}
+
+static void hook_intr(uc_engine *uc, uint32_t intno, void *opaque)
+{
+    Engines *e = opaque;
+    e->u_int = (int)intno;
+    U.emu_stop(uc);
+}
+
+static void hook_write(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
+                       void *opaque)
+{
+    (void)uc; (void)type; (void)value;
+    Engines *e = opaque;
+    if (e->nwrites < MAX_WRITES) {
+        e->writes[e->nwrites].addr = (uint32_t)addr;
+        e->writes[e->nwrites].size = (uint32_t)size;
+    }
+    e->nwrites++;
+    if (addr < CODE_LIN + CODE_SIZE && addr + (uint64_t)size > CODE_LIN)
+        e->code_written = true;
+}
+
+uint32_t code_lin = CODE_LIN16;
+
+void eng_init(Engines *e, int mode)
+{
+    memset(e, 0, sizeof *e);
+    code_lin = mode == 32 ? CODE_LIN32 : CODE_LIN16;
+    e->mode = mode;
+    /* Tandem */
+    PhysMem *pm = calloc(1, sizeof *pm);
+    IoSpace *io = calloc(1, sizeof *io);
+    if (!pm || !io)
+        abort();
+    phys_init(pm);
+    if (!phys_alloc_ram(pm, RAM_SIZE, RAM_SIZE))
+        fatal("phys_alloc_ram", 0);
+    io_init(io);
+    CpuEnv env = { .mem = pm, .io = io };
+    Cpu *cpu = cpu_new(&env);
+    cpu->stop_on_exception = true;
+    cpu->max_block_insns = 1;
+    e->pm = pm;
+    e->io = io;
+    e->cpu = cpu;
+    e->t_ram = pm->ram;
+
+    /* Unicorn */
+    uc_api_load();
+    uc_engine *uc;
+    int err = U.open(UC_ARCH_X86, mode == 32 ? UC_MODE_32 : UC_MODE_16, &uc);
+    if (err)
+        fatal("uc_open", err);
+    e->uc = uc;
+    e->u_ram = aligned_alloc(4096, RAM_SIZE);
+    if (!e->u_ram)
+        abort();
+    memset(e->u_ram, 0, RAM_SIZE);
+    if ((err = U.mem_map_ptr(uc, 0, RAM_SIZE, UC_PROT_ALL, e->u_ram)))
+        fatal("uc_mem_map_ptr", err);
+    if ((err = U.mmio_map(uc, RAM_SIZE, 0x100000000ull - RAM_SIZE, mmio_read, NULL, mmio_write, NULL)))
+        fatal("uc_mmio_map", err);
+    uc_hook h;
+    if ((err = U.hook_add(uc, &h, UC_HOOK_INTR, (void *)hook_intr, e, 1, 0)))
+        fatal("U.hook_add(INTR)", err);
+    if ((err = U.hook_add(uc, &h, UC_HOOK_MEM_WRITE, (void *)hook_write, e, 0, RAM_SIZE - 1)))
+        fatal("U.hook_add(MEM_WRITE)", err);
+    if (mode == 32) {
+        uc_x86_mmr g = { 0, GDT_BASE, GDT_LIMIT, 0 };
+        if ((err = U.reg_write(uc, UC_X86_REG_GDTR, &g)))
+            fatal("GDTR", err);
+    }
+}
+
+void eng_free(Engines *e)
+{
+    U.close(UC(e));
+    free(e->u_ram);
+    cpu_free(CPU(e));
+    phys_destroy(e->pm);
+    free(e->pm);
+    free(e->io);
+}
+
+uint32_t eng_linear_pc(const Engines *e, const Regs *r)
+{
+    return e->mode == 32 ? r->eip : (uint32_t)r->seg[OS_CS] * 16 + r->eip;
+}
+
+void eng_load_code(Engines *e, const uint8_t *code, uint32_t len)
+{
+    if (len > CODE_SIZE)
+        len = CODE_SIZE;
+    /* the previous stream's bytes beyond this one's are cleared too */
+    uint32_t span = len > e->code_len ? len : e->code_len;
+    memcpy(e->t_ram + CODE_LIN, code, len);
+    memset(e->t_ram + CODE_LIN + len, 0, span - len);
+    memcpy(e->u_ram + CODE_LIN, e->t_ram + CODE_LIN, span);
+    e->code_len = len;
+    if (e->mode == 32) {
+        memcpy(e->t_ram + GDT_BASE, gdt32, sizeof gdt32);
+        memcpy(e->u_ram + GDT_BASE, gdt32, sizeof gdt32);
+    }
+    /* Tandem: drop the decoded blocks on the code pages (what a write to
+     * code would do), cheaper than flushing every block */
+    for (uint32_t a = CODE_LIN; a < CODE_LIN + span; a += 4096)
+        code_write_hit(CPU(e), a, 4096);
+    U.ctl(UC(e), UC_CTL_WRITE(UC_CTL_TB_REMOVE_CACHE, 2), (uint64_t)CODE_LIN, (uint64_t)(CODE_LIN + CODE_SIZE));
+}
+
+/* Hidden part of a segment register for selector sel in the current setup. */
+static void seg_cache(const Engines *e, int seg, uint16_t sel, SegCache *sc)
+{
+    sc->sel = sel;
+    if (e->mode == 16) {
+        sc->base = (uint32_t)sel << 4;
+        sc->limit = 0xffff;
+        sc->attr = seg == OS_CS ? 0x9b : 0x93;
+        return;
+    }
+    unsigned idx = sel >> 3;
+    if (!(sel & 0xfffc) || (sel & 4) || idx * 8 + 7 > GDT_LIMIT) {
+        sc->base = 0;
+        sc->limit = 0;
+        sc->attr = 0;
+        return;
+    }
+    uint64_t d;
+    memcpy(&d, e->t_ram + GDT_BASE + idx * 8, 8);
+    uint32_t lo = (uint32_t)d, hi = (uint32_t)(d >> 32);
+    sc->base = (lo >> 16) | ((hi & 0xff) << 16) | (hi & 0xff000000u);
+    uint32_t limit = (lo & 0xffff) | (hi & 0xf0000);
+    if (hi & (1u << 23))
+        limit = (limit << 12) | 0xfff;
+    sc->limit = limit;
+    sc->attr = (uint16_t)(((hi >> 8) & 0xff) | (((hi >> 20) & 0xf) << 8));
+}
+
+static void tandem_state(Engines *e, const Regs *r, CpuState *st)
+{
+    Cpu *cpu = CPU(e);
+    cpu_get_state(cpu, st);
+    for (int i = 0; i < 8; i++)
+        st->regs[i] = r->r[i];
+    st->rip = r->eip;
+    st->rflags = r->eflags | 2;
+    st->cr0 = e->mode == 32 ? (CR0_PE | CR0_ET) : CR0_ET;
+    st->cr4 = 0;
+    st->efer = 0;
+    st->gdt.base = e->mode == 32 ? GDT_BASE : 0;
+    st->gdt.limit = e->mode == 32 ? GDT_LIMIT : 0xffff;
+    st->idt.base = 0;
+    st->idt.limit = e->mode == 32 ? 0 : 0x3ff;
+    st->halted = 0;
+    st->intr_shadow = 0;
+    st->dr[7] = 0x400;
+    for (int i = 0; i < 6; i++)
+        seg_cache(e, i, r->seg[i], &st->seg[i]);
+}
+
+void eng_set_regs(Engines *e, const Regs *r)
+{
+    CpuState st;
+    tandem_state(e, r, &st);
+    cpu_set_state(CPU(e), &st);
+
+    uc_engine *uc = UC(e);
+    static const int segid[6] = { UC_X86_REG_ES, UC_X86_REG_CS, UC_X86_REG_SS, UC_X86_REG_DS,
+                                  UC_X86_REG_FS, UC_X86_REG_GS };
+    static const int gpr[8] = { UC_X86_REG_EAX, UC_X86_REG_ECX, UC_X86_REG_EDX, UC_X86_REG_EBX,
+                                UC_X86_REG_ESP, UC_X86_REG_EBP, UC_X86_REG_ESI, UC_X86_REG_EDI };
+    int err;
+    for (int i = 0; i < 6; i++) {
+        uint16_t v = r->seg[i];
+        if ((err = U.reg_write(uc, segid[i], &v)))
+            fatal("U.reg_write(seg)", err);
+    }
+    for (int i = 0; i < 8; i++) {
+        uint32_t v = r->r[i];
+        U.reg_write(uc, gpr[i], &v);
+    }
+    uint32_t v = r->eip;
+    U.reg_write(uc, UC_X86_REG_EIP, &v);
+    v = r->eflags | 2;
+    U.reg_write(uc, UC_X86_REG_EFLAGS, &v);
+}
+
+void eng_get_tandem(Engines *e, Regs *r)
+{
+    Cpu *cpu = CPU(e);
+    for (int i = 0; i < 8; i++)
+        r->r[i] = (uint32_t)cpu->r[i];
+    r->eip = (uint32_t)cpu->s.rip;
+    r->eflags = cpu_get_eflags(cpu);
+    for (int i = 0; i < 6; i++)
+        r->seg[i] = cpu->s.seg[i].sel;
+}
+
+void eng_get_unicorn(Engines *e, Regs *r)
+{
+    static int ids[16] = { UC_X86_REG_EAX, UC_X86_REG_ECX, UC_X86_REG_EDX, UC_X86_REG_EBX,
+                           UC_X86_REG_ESP, UC_X86_REG_EBP, UC_X86_REG_ESI, UC_X86_REG_EDI,
+                           UC_X86_REG_EIP, UC_X86_REG_EFLAGS,
+                           UC_X86_REG_ES, UC_X86_REG_CS, UC_X86_REG_SS, UC_X86_REG_DS,
+                           UC_X86_REG_FS, UC_X86_REG_GS };
+    uint32_t v32[10];
+    uint16_t v16[6];
+    void *ptrs[16];
+    for (int i = 0; i < 10; i++)
+        ptrs[i] = &v32[i];
+    for (int i = 0; i < 6; i++)
+        ptrs[10 + i] = &v16[i];
+    U.reg_read_batch(UC(e), ids, ptrs, 16);
+    memcpy(r->r, v32, sizeof r->r);
+    r->eip = v32[8];
+    r->eflags = v32[9];
+    memcpy(r->seg, v16, sizeof r->seg);
+}
+
+int eng_step_tandem(Engines *e)
+{
+    Cpu *cpu = CPU(e);
+    uint64_t start = cpu->s.rip;
+    uint16_t cs = cpu->s.seg[SEG_CS].sel;
+    for (int iter = 0; iter < (1 << 20); iter++) {
+        CpuExit x = cpu_run(cpu, 1);
+        if (x == CPU_EXIT_EXCEPTION)
+            return cpu->exc_vector;
+        if (x == CPU_EXIT_SHUTDOWN)
+            return 8;
+        if (x == CPU_EXIT_HALT)
+            return -1;
+        /* A REP string instruction may retire one chunk at a time with RIP
+         * still on it: go on until it leaves. */
+        if (cpu->s.rip != start || cpu->s.seg[SEG_CS].sel != cs)
+            return -1;
+        uint8_t b[16];
+        uint32_t lin = (uint32_t)(cpu->s.seg[SEG_CS].base + start);
+        if ((uint64_t)lin + 16 > RAM_SIZE)
+            return -1;
+        memcpy(b, e->t_ram + lin, 16);
+        InsnInfo ii;
+        insn_info(b, 16, e->mode, &ii);
+        if (!ii.string || !(ii.rep || ii.repne))
+            return -1;
+    }
+    return -1;
+}
+
+int eng_step_unicorn(Engines *e, const InsnInfo *ii, int *errp, int count)
+{
+    uc_engine *uc = UC(e);
+    e->u_int = -1;
+    e->nwrites = 0;
+    e->code_written = false;
+    *errp = 0;
+    uint32_t eip0, eip;
+    uint16_t cs;
+    U.reg_read(uc, UC_X86_REG_EIP, &eip0);
+    U.reg_read(uc, UC_X86_REG_CS, &cs);
+    bool rep = ii->string && (ii->rep || ii->repne);
+    for (int iter = 0; iter < (1 << 20); iter++) {
+        uint64_t pc = e->mode == 32 ? eip0 : (uint64_t)cs * 16 + eip0;
+        /* Stopping at the next instruction keeps Unicorn's translation
+         * blocks to one instruction (else every step would translate the
+         * rest of the stream).  The address is a function of pc, so a block
+         * cached for pc always has the same exit. */
+        int err = U.emu_start(uc, pc, pc + (uint64_t)(ii->len ? ii->len : 1), 0, (size_t)count);
+        if (err == UC_ERR_INSN_INVALID)
+            return 6;
+        if (e->u_int >= 0)
+            return e->u_int;
+        if (err) {
+            *errp = err;
+            return -1;
+        }
+        U.reg_read(uc, UC_X86_REG_EIP, &eip);
+        if (e->mode == 16) {
+            /* Unicorn 2.0.1 bug (see unicorn-bugs.c, harness workarounds):
+             * stopped by the instruction count anywhere but at `until`, it
+             * leaves the linear address in EIP.  Put the offset back. */
+            uint16_t ncs;
+            U.reg_read(uc, UC_X86_REG_CS, &ncs);
+            uint64_t until = pc + (uint64_t)(ii->len ? ii->len : 1);
+            if ((uint64_t)ncs * 16 + eip != until && eip >= (uint32_t)ncs * 16) {
+                eip -= (uint32_t)ncs * 16;
+                U.reg_write(uc, UC_X86_REG_EIP, &eip);
+            }
+            cs = ncs;
+        }
+        if (!rep || eip != eip0)
+            return -1;
+    }
+    return -1;
+}
+
+int eng_rerun_relaxed(Engines *e, const Regs *pre, Regs *post)
+{
+    CpuState st;
+    tandem_state(e, pre, &st);
+    for (int i = 0; i < 6; i++) {
+        st.seg[i].limit = 0xffffffffu;
+        if (e->mode == 32)
+            st.seg[i].attr = (uint16_t)((st.seg[i].attr & (3 << SA_DPL_SHIFT)) | 0xc93);
+    }
+    cpu_set_state(CPU(e), &st);
+    int exc = eng_step_tandem(e);
+    eng_get_tandem(e, post);
+    return exc;
+}
+
+void eng_set_eip(Engines *e, uint32_t eip)
+{
+    CPU(e)->s.rip = eip;
+    U.reg_write(UC(e), UC_X86_REG_EIP, &eip);
+}

@@ -1,0 +1,355 @@
+/* An instruction decoder of the oracle's own, independent of Tandem's: lengths,
+ * prefixes, ModRM and immediates of the 16/32-bit integer set, the classes of
+ * instructions the oracle does not compare, and the table of undefined results
+ * (flags and registers) from the Intel SDM vol. 2. */
+#include <string.h>
+
+#include "tests/oracle/oracle.h"
+
+const char *const insn_class_names[IC_NCLASS] = {
+    "compared", "port I/O", "HLT", "software interrupt", "far transfer/IRET", "system",
+    "x87", "MMX/SSE", "nondeterministic (CPUID/RDTSC/MSR)", "undocumented opcode",
+    "undecodable",
+};
+
+/* ModRM presence: one bit per opcode. */
+static bool modrm1(uint8_t op)
+{
+    if (op < 0x40)
+        return (op & 7) < 4;
+    switch (op) {
+    case 0x62: case 0x63: case 0x69: case 0x6b: case 0xc0: case 0xc1: case 0xc4: case 0xc5:
+    case 0xc6: case 0xc7: case 0xd0: case 0xd1: case 0xd2: case 0xd3: case 0xf6: case 0xf7:
+    case 0xfe: case 0xff:
+        return true;
+    }
+    return (op >= 0x80 && op <= 0x8f) || (op >= 0xd8 && op <= 0xdf);
+}
+
+static bool modrm2(uint8_t op)
+{
+    if (op <= 0x03 || (op >= 0x10 && op <= 0x2f) || (op >= 0x40 && op <= 0x7f) ||
+        (op >= 0x90 && op <= 0x9f) || op >= 0xd0)
+        return true;
+    switch (op) {
+    case 0x0d: case 0xa3: case 0xa4: case 0xa5: case 0xab: case 0xac: case 0xad: case 0xae:
+    case 0xaf: case 0x0f: case 0x38: case 0x3a:
+        return true;
+    }
+    return op >= 0xb0 && op <= 0xc7;
+}
+
+static int classify1(const InsnInfo *ii, int mode)
+{
+    uint8_t op = ii->op;
+    if ((op >= 0xe4 && op <= 0xe7) || (op >= 0xec && op <= 0xef) || (op >= 0x6c && op <= 0x6f))
+        return IC_IO;
+    if (op == 0xf4)
+        return IC_HLT;
+    if (op == 0xcc || op == 0xcd || op == 0xce || op == 0xf1)
+        return IC_INT;
+    if (op == 0xcf)
+        return IC_FAR;
+    if ((op == 0x9a || op == 0xea || op == 0xca || op == 0xcb) && mode == 32)
+        return IC_FAR;
+    if ((op >= 0xd8 && op <= 0xdf) || op == 0x9b)
+        return IC_FPU;
+    if (op == 0xd6)
+        return IC_UNDOC;
+    if (op == 0x63 && mode == 32)
+        return IC_SYSTEM;   /* ARPL */
+    return IC_OK;
+}
+
+static int classify2(const InsnInfo *ii)
+{
+    uint8_t op = ii->op;
+    if (op <= 0x09 || (op >= 0x20 && op <= 0x27) || (op >= 0x30 && op <= 0x37) || op == 0xaa)
+        return op == 0x31 || op == 0x32 || op == 0x33 ? IC_NONDET : IC_SYSTEM;
+    if (op == 0xa2)
+        return IC_NONDET;
+    if (op == 0x0e || op == 0x0f || op == 0x77 || op == 0xae)
+        return IC_SIMD;
+    if ((op >= 0x10 && op <= 0x17) || (op >= 0x28 && op <= 0x2f) || (op >= 0x38 && op <= 0x3f) ||
+        (op >= 0x50 && op <= 0x7f) || (op >= 0xc2 && op <= 0xc6) || op >= 0xd0 || op == 0x78 ||
+        op == 0x79 || op == 0xb8)
+        return IC_SIMD;
+    return IC_OK;
+}
+
+void insn_info(const uint8_t *b, unsigned avail, int mode, InsnInfo *ii)
+{
+    memset(ii, 0, sizeof *ii);
+    ii->seg = -1;
+    ii->imm_off = -1;
+    if (avail > 15)
+        avail = 15;
+    unsigned p = 0;
+#define NEED(n) do { if (p + (n) > avail) goto toolong; } while (0)
+    for (;;) {
+        NEED(1);
+        uint8_t c = b[p];
+        if (c == 0x26 || c == 0x2e || c == 0x36 || c == 0x3e)
+            ii->seg = (c >> 3) & 3;
+        else if (c == 0x64 || c == 0x65)
+            ii->seg = c - 0x64 + 4;
+        else if (c == 0x66)
+            ii->opsize_pfx = true;
+        else if (c == 0x67)
+            ii->adsize_pfx = true;
+        else if (c == 0xf0)
+            ii->lock = true;
+        else if (c == 0xf2)
+            ii->repne = true, ii->rep = false;
+        else if (c == 0xf3)
+            ii->rep = true, ii->repne = false;
+        else
+            break;
+        p++;
+    }
+    ii->osize = (mode == 32) ^ ii->opsize_pfx ? 32 : 16;
+    ii->asize = (mode == 32) ^ ii->adsize_pfx ? 32 : 16;
+    NEED(1);
+    uint8_t op = b[p++];
+    if (op == 0x0f) {
+        NEED(1);
+        ii->two_byte = true;
+        op = b[p++];
+    }
+    ii->op = op;
+    ii->has_modrm = ii->two_byte ? modrm2(op) : modrm1(op);
+    if (ii->two_byte && (op == 0x38 || op == 0x3a)) {
+        NEED(1);
+        p++;                    /* third opcode byte; SIMD anyway */
+    }
+    if (ii->has_modrm) {
+        NEED(1);
+        uint8_t m = b[p++];
+        ii->modrm = m;
+        ii->mod = m >> 6;
+        ii->reg = (m >> 3) & 7;
+        ii->rm = m & 7;
+        ii->mem = ii->mod != 3;
+        ii->base = ii->index = -1;
+        if (ii->mem) {
+            static const int8_t b16[8] = { 3, 3, 5, 5, -1, -1, 5, 3 };
+            static const int8_t i16[8] = { 6, 7, 6, 7, 6, 7, -1, -1 };
+            unsigned dl;
+            if (ii->asize == 16) {
+                ii->base = b16[ii->rm];
+                ii->index = i16[ii->rm];
+                if (ii->mod == 0 && ii->rm == 6) {
+                    ii->base = -1;
+                    dl = 2;
+                } else {
+                    dl = ii->mod == 1 ? 1 : ii->mod == 2 ? 2 : 0;
+                }
+            } else {
+                ii->base = (int8_t)ii->rm;
+                if (ii->rm == 4) {
+                    NEED(1);
+                    uint8_t sib = b[p++];
+                    ii->base = sib & 7;
+                    ii->index = ((sib >> 3) & 7) == 4 ? -1 : (sib >> 3) & 7;
+                    ii->scale = sib >> 6;
+                }
+                if (ii->base == 5 && ii->mod == 0) {
+                    ii->base = -1;
+                    dl = 4;
+                } else {
+                    dl = ii->mod == 1 ? 1 : ii->mod == 2 ? 4 : 0;
+                }
+            }
+            NEED(dl);
+            if (dl == 1)
+                ii->disp = (int8_t)b[p];
+            else if (dl == 2)
+                ii->disp = (int16_t)(b[p] | b[p + 1] << 8);
+            else if (dl == 4)
+                ii->disp = (int32_t)((uint32_t)b[p] | (uint32_t)b[p + 1] << 8 | (uint32_t)b[p + 2] << 16 | (uint32_t)b[p + 3] << 24);
+            p += dl;
+        }
+    }
+    /* immediates */
+    int imm = 0, imm2 = 0;
+    int z = ii->osize == 16 ? 2 : 4;
+    if (!ii->two_byte) {
+        if (op < 0x40 && (op & 7) == 4)
+            imm = 1;
+        else if (op < 0x40 && (op & 7) == 5)
+            imm = z;
+        else switch (op) {
+        case 0x68: case 0x69: case 0x81: case 0xa9: case 0xc7: case 0xe8: case 0xe9:
+            imm = z; break;
+        case 0x6a: case 0x6b: case 0x80: case 0x82: case 0x83: case 0xa8: case 0xc0: case 0xc1:
+        case 0xc6: case 0xcd: case 0xd4: case 0xd5: case 0xeb:
+            imm = 1; break;
+        case 0xc2: case 0xca:
+            imm = 2; break;
+        case 0xc8:
+            imm = 2; imm2 = 1; break;
+        case 0x9a: case 0xea:
+            imm = z; imm2 = 2; break;
+        case 0xa0: case 0xa1: case 0xa2: case 0xa3:
+            imm = ii->asize / 8; break;
+        case 0xf6:
+            imm = ii->reg < 2 ? 1 : 0; break;
+        case 0xf7:
+            imm = ii->reg < 2 ? z : 0; break;
+        default:
+            if ((op >= 0x70 && op <= 0x7f) || (op >= 0xb0 && op <= 0xb7) || (op >= 0xe0 && op <= 0xe7))
+                imm = 1;
+            else if (op >= 0xb8 && op <= 0xbf)
+                imm = z;
+        }
+    } else {
+        if (op >= 0x80 && op <= 0x8f)
+            imm = z;
+        else if (op == 0xa4 || op == 0xac || op == 0xba || op == 0x3a || (op >= 0x70 && op <= 0x73) ||
+                 op == 0xc2 || op == 0xc4 || op == 0xc5 || op == 0xc6)
+            imm = 1;
+    }
+    if (imm) {
+        NEED((unsigned)(imm + imm2));
+        ii->imm_off = (int)p;
+        ii->imm_len = imm;
+        uint32_t v = 0;
+        memcpy(&v, b + p, (size_t)imm);
+        ii->imm = v;
+        p += (unsigned)(imm + imm2);
+    }
+    NEED(0);
+    ii->len = (int)p;
+    ii->klass = ii->two_byte ? classify2(ii) : classify1(ii, mode);
+    ii->string = !ii->two_byte && ((op >= 0xa4 && op <= 0xa7) || (op >= 0xaa && op <= 0xaf));
+    return;
+toolong:
+    ii->len = 0;
+    ii->klass = IC_TOOLONG;
+#undef NEED
+}
+
+uint32_t ii_ea(const InsnInfo *ii, const Regs *r)
+{
+    uint32_t ea = (uint32_t)ii->disp;
+    if (ii->base >= 0)
+        ea += r->r[ii->base];
+    if (ii->index >= 0)
+        ea += r->r[ii->index] << ii->scale;
+    return ii->asize == 16 ? (ea & 0xffff) : ea;
+}
+
+int ii_seg(const InsnInfo *ii)
+{
+    if (ii->seg >= 0)
+        return ii->seg;
+    return ii->base == 4 || ii->base == 5 ? OS_SS : OS_DS;
+}
+
+/* ---- undefined results ---- */
+
+enum {
+    CF = 1, PF = 4, AF = 0x10, ZF = 0x40, SF = 0x80, OF = 0x800,
+    ALLF = CF | PF | AF | ZF | SF | OF,
+};
+
+static uint32_t reg_mask_osize(int osize) { return osize == 16 ? 0xffffu : 0xffffffffu; }
+
+void insn_undefined(const InsnInfo *ii, const uint8_t *bytes, const Regs *pre, const Regs *post_u,
+                    int mode, Undef *u)
+{
+    (void)bytes;
+    (void)mode;
+    memset(u, 0, sizeof *u);
+    uint8_t op = ii->op;
+    int width = (!ii->two_byte && !(op & 1) && op >= 0xc0 && op <= 0xd3) ? 8 : ii->osize;
+    if (!ii->two_byte) {
+        switch (op) {
+        case 0x20: case 0x21: case 0x22: case 0x23: case 0x24: case 0x25:   /* AND */
+        case 0x08: case 0x09: case 0x0a: case 0x0b: case 0x0c: case 0x0d:   /* OR */
+        case 0x30: case 0x31: case 0x32: case 0x33: case 0x34: case 0x35:   /* XOR */
+        case 0x84: case 0x85: case 0xa8: case 0xa9:                         /* TEST */
+            u->flags = AF; u->why = "logic: AF"; return;
+        case 0x80: case 0x81: case 0x82: case 0x83:
+            if (ii->reg == 1 || ii->reg == 4 || ii->reg == 6) { u->flags = AF; u->why = "logic: AF"; }
+            return;
+        case 0xf6: case 0xf7:
+            if (ii->reg <= 1) { u->flags = AF; u->why = "TEST: AF"; }
+            else if (ii->reg == 4 || ii->reg == 5) { u->flags = SF | ZF | AF | PF; u->why = "MUL/IMUL: SZAP"; }
+            else if (ii->reg >= 6) { u->flags = ALLF; u->why = "DIV/IDIV: all"; }
+            return;
+        case 0x69: case 0x6b:
+            u->flags = SF | ZF | AF | PF; u->why = "IMUL: SZAP"; return;
+        case 0x27: case 0x2f:
+            u->flags = OF; u->why = "DAA/DAS: OF"; return;
+        case 0x37: case 0x3f:
+            u->flags = OF | SF | ZF | PF; u->why = "AAA/AAS: OSZP"; return;
+        case 0xd4: case 0xd5:
+            u->flags = OF | AF | CF; u->why = "AAM/AAD: OAC"; return;
+        case 0x06: case 0x0e: case 0x16: case 0x1e:   /* PUSH sreg */
+            if (ii->osize == 32) u->push_sreg32 = true;
+            return;
+        case 0xc0: case 0xc1: case 0xd0: case 0xd1: case 0xd2: case 0xd3: {
+            unsigned cnt = (op == 0xd0 || op == 0xd1) ? 1 : (op == 0xd2 || op == 0xd3) ? (pre->r[OR_ECX] & 0xff) : (ii->imm & 0xff);
+            cnt &= 31;
+            if (cnt == 0)
+                return;                       /* no flags affected */
+            unsigned r = ii->reg;
+            if (r <= 3) {                     /* ROL ROR RCL RCR */
+                if (cnt != 1) { u->flags = OF; u->why = "rotate count != 1: OF"; }
+                return;
+            }
+            u->flags = AF;
+            u->why = "shift: AF";
+            if (cnt != 1) { u->flags |= OF; u->why = "shift count != 1: OF AF"; }
+            if ((r == 4 || r == 5 || r == 6) && cnt >= (unsigned)width) {
+                u->flags |= CF;
+                u->why = "SHL/SHR count >= width: CF OF AF";
+            }
+            return;
+        }
+        }
+        return;
+    }
+    switch (op) {
+    case 0xaf:
+        u->flags = SF | ZF | AF | PF; u->why = "IMUL: SZAP"; return;
+    case 0xa4: case 0xa5: case 0xac: case 0xad: {   /* SHLD/SHRD */
+        unsigned cnt = (op == 0xa5 || op == 0xad) ? (pre->r[OR_ECX] & 0xff) : (ii->imm & 0xff);
+        cnt &= 31;
+        if (cnt == 0)
+            return;
+        u->flags = AF;
+        u->why = "SHLD/SHRD: AF";
+        if (cnt != 1) { u->flags |= OF; u->why = "SHLD/SHRD count != 1: OF AF"; }
+        if (cnt > (unsigned)ii->osize) {
+            u->flags = ALLF;
+            u->why = "SHLD/SHRD count > size: result and flags";
+            if (ii->mem)
+                u->mem_result = true;
+            else
+                u->regmask[ii->rm] = reg_mask_osize(ii->osize);
+        }
+        return;
+    }
+    case 0xa3: case 0xab: case 0xb3: case 0xbb: case 0xba:
+        u->flags = OF | SF | AF | PF; u->why = "BT*: OSAP"; return;
+    case 0xbc: case 0xbd:
+        u->flags = CF | OF | SF | AF | PF;
+        u->why = "BSF/BSR: COSAP";
+        if (post_u->eflags & ZF) {
+            u->regmask[ii->reg] = reg_mask_osize(ii->osize);
+            u->why = "BSF/BSR source 0: destination and COSAP";
+        }
+        return;
+    case 0xc8: case 0xc9: case 0xca: case 0xcb: case 0xcc: case 0xcd: case 0xce: case 0xcf:
+        if (ii->osize == 16) {
+            u->regmask[op & 7] = 0xffff;
+            u->why = "BSWAP r16: result";
+        }
+        return;
+    case 0xa0: case 0xa8:   /* PUSH FS/GS */
+        if (ii->osize == 32) u->push_sreg32 = true;
+        return;
+    }
+}
