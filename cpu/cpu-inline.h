@@ -58,9 +58,15 @@ void mem_write_slow(Cpu *c, uint64_t lin, uint64_t val, unsigned size, int seg);
  * pointer when the fast path can be used, NULL otherwise. */
 void *mem_probe_write_slow(Cpu *c, uint64_t lin, unsigned size, int seg);
 
+static inline void cpu_set_mmu(Cpu *c, unsigned idx)
+{
+    c->mmu_idx = (uint8_t)idx;
+    c->tlb_cur = c->tlb[idx];
+}
+
 static inline TlbEntry *tlb_entry(Cpu *c, uint64_t lin)
 {
-    return &c->tlb[c->mmu_idx][(lin >> 12) & (TLB_SIZE - 1)];
+    return &c->tlb_cur[(lin >> 12) & (TLB_SIZE - 1)];
 }
 
 #define DEF_LIN_ACCESS(bits, type) \

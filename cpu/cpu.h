@@ -138,7 +138,7 @@ struct Cpu {
     const Block *cur_block;
     uint32_t hflags;
     uint64_t blk_key;          /* hflags << 32 | (uint32_t)CS.base (see Block.key) */
-    uint8_t mmu_idx;           /* TLB in use: 0 supervisor, 1 user */
+    uint8_t mmu_idx;           /* TLB in use: 0 supervisor, 1 user (set with cpu_set_mmu) */
     bool tlb_has_large;        /* some entry came from a large page (INVLPG must scan) */
     uint8_t stop;              /* leave the block after the current instruction */
     uint64_t icount;           /* retired instructions (each REP iteration counts) */
@@ -147,6 +147,7 @@ struct Cpu {
     uint32_t slow;             /* nonzero: take the slow path between blocks (halt, shadow, single step) */
     uint32_t pending_db;       /* DR6.B0-3 bits of data breakpoints hit by this instruction */
     bool soft_int_done;        /* the instruction was INT n/INT3/INTO: no single-step trap */
+    TlbEntry *tlb_cur;         /* tlb[mmu_idx] */
     TlbEntry tlb[2][TLB_SIZE];
 
     /* --- architectural state --- */

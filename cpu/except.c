@@ -31,7 +31,7 @@ void cpu_exception(Cpu *c, int vec, uint32_t err)
         c->cur = NULL;
         c->cur_block = NULL;
     }
-    c->mmu_idx = cpu_cpl(c) == 3;
+    cpu_set_mmu(c, cpu_cpl(c) == 3);
     if (c->in_delivery) {
         int prev = c->delivering_vector;
         c->in_delivery = false;

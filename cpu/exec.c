@@ -377,10 +377,14 @@ static inline void exec_block(Cpu *cpu, const Block *b)
         cpu->cur = in;
         in->fn(cpu, in);
         in++;
-    } while (in != end && !cpu->stop);
-    cpu->icount += (uint64_t)(in - b->insns);
-    if (in == end && !cpu->stop && b->fallthrough)
-        cpu->s.rip = b->next_rip;
+    } while (in != end && likely(!cpu->stop));
+    if (likely(!cpu->stop)) {
+        cpu->icount += b->ninsns;
+        if (b->fallthrough)
+            cpu->s.rip = b->next_rip;
+    } else {
+        cpu->icount += (uint64_t)(in - b->insns);
+    }
     cpu->cur = NULL;
     cpu->cur_block = NULL;
 }

@@ -365,18 +365,18 @@ uint64_t sys_read(Cpu *c, uint64_t lin, unsigned size)
 {
     /* On a fault, cpu_exception() re-derives mmu_idx from the CPL. */
     uint8_t saved = c->mmu_idx;
-    c->mmu_idx = 0;
+    cpu_set_mmu(c, 0);
     uint64_t v = mem_read_slow(c, lin & c->lin_mask, size, -1);
-    c->mmu_idx = saved;
+    cpu_set_mmu(c, saved);
     return v;
 }
 
 void sys_write(Cpu *c, uint64_t lin, uint64_t val, unsigned size)
 {
     uint8_t saved = c->mmu_idx;
-    c->mmu_idx = 0;
+    cpu_set_mmu(c, 0);
     mem_write_slow(c, lin & c->lin_mask, val, size, -1);
-    c->mmu_idx = saved;
+    cpu_set_mmu(c, saved);
 }
 
 void fetch_translate(Cpu *c, uint64_t lin, CodeFetch *cf)

@@ -62,9 +62,9 @@ uint64_t xstack_pop(Cpu *c, XStack *x, unsigned size)
 {
     uint64_t lin = xstack_lin(c, x, x->sp, size);
     uint8_t saved = c->mmu_idx;
-    c->mmu_idx = x->mmu_idx;
+    cpu_set_mmu(c, x->mmu_idx);
     uint64_t v = mem_read_slow(c, lin, size, SEG_SS);
-    c->mmu_idx = saved;
+    cpu_set_mmu(c, saved);
     x->sp = (x->sp + size) & x->mask;
     return v;
 }
@@ -72,12 +72,12 @@ uint64_t xstack_pop(Cpu *c, XStack *x, unsigned size)
 void xstack_flush(Cpu *c, XStack *x)
 {
     uint8_t saved = c->mmu_idx;
-    c->mmu_idx = x->mmu_idx;
+    cpu_set_mmu(c, x->mmu_idx);
     /* On a fault cpu_exception() re-derives mmu_idx from the CPL. */
     for (unsigned i = 0; i < x->n; i++)
         mem_probe_write_slow(c, x->buf[i].lin, x->buf[i].size, SEG_SS);
     for (unsigned i = 0; i < x->n; i++)
         mem_write_slow(c, x->buf[i].lin, x->buf[i].val, x->buf[i].size, SEG_SS);
-    c->mmu_idx = saved;
+    cpu_set_mmu(c, saved);
     x->n = 0;
 }

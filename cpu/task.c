@@ -54,10 +54,10 @@ static void tss_read(Cpu *c, uint64_t base, bool tss32, TssImage *t)
 static void sys_probe_write(Cpu *c, uint64_t lin, unsigned len)
 {
     uint8_t saved = c->mmu_idx;
-    c->mmu_idx = 0;
+    cpu_set_mmu(c, 0);
     mem_probe_write_slow(c, lin & c->lin_mask, 1, -1);
     mem_probe_write_slow(c, (lin + len - 1) & c->lin_mask, 1, -1);
-    c->mmu_idx = saved;
+    cpu_set_mmu(c, saved);
 }
 
 /* The dynamic fields of the old TSS: EIP, EFLAGS, GPRs, segment selectors. */

@@ -122,6 +122,18 @@ void eng_init(Engines *e, int mode)
         if ((err = U.reg_write(uc, UC_X86_REG_GDTR, &g)))
             fatal("GDTR", err);
     }
+    uc_context *ctx;
+    if ((err = U.context_alloc(uc, &ctx)) || (err = U.context_save(uc, ctx)))
+        fatal("uc_context_save", err);
+    e->uc_ctx0 = ctx;
+}
+
+static void unicorn_set_regs(Engines *e, const Regs *r);
+
+void eng_unicorn_forget_exception(Engines *e, const Regs *r)
+{
+    U.context_restore(UC(e), (uc_context *)e->uc_ctx0);
+    unicorn_set_regs(e, r);
 }
 
 void eng_free(Engines *e)
@@ -215,7 +227,11 @@ void eng_set_regs(Engines *e, const Regs *r)
     CpuState st;
     tandem_state(e, r, &st);
     cpu_set_state(CPU(e), &st);
+    unicorn_set_regs(e, r);
+}
 
+static void unicorn_set_regs(Engines *e, const Regs *r)
+{
     uc_engine *uc = UC(e);
     static const int segid[6] = { UC_X86_REG_ES, UC_X86_REG_CS, UC_X86_REG_SS, UC_X86_REG_DS,
                                   UC_X86_REG_FS, UC_X86_REG_GS };
@@ -299,7 +315,7 @@ int eng_step_tandem(Engines *e)
     return -1;
 }
 
-int eng_step_unicorn(Engines *e, const InsnInfo *ii, int *errp, int count)
+int eng_step_unicorn(Engines *e, const InsnInfo *ii, int *errp, int count, uint64_t until_lin)
 {
     uc_engine *uc = UC(e);
     e->u_int = -1;
@@ -317,7 +333,8 @@ int eng_step_unicorn(Engines *e, const InsnInfo *ii, int *errp, int count)
          * blocks to one instruction (else every step would translate the
          * rest of the stream).  The address is a function of pc, so a block
          * cached for pc always has the same exit. */
-        int err = U.emu_start(uc, pc, pc + (uint64_t)(ii->len ? ii->len : 1), 0, (size_t)count);
+        uint64_t until = until_lin ? until_lin : pc + (uint64_t)(ii->len ? ii->len : 1);
+        int err = U.emu_start(uc, pc, until, 0, (size_t)count);
         if (err == UC_ERR_INSN_INVALID)
             return 6;
         if (e->u_int >= 0)
@@ -333,7 +350,6 @@ int eng_step_unicorn(Engines *e, const InsnInfo *ii, int *errp, int count)
              * leaves the linear address in EIP.  Put the offset back. */
             uint16_t ncs;
             U.reg_read(uc, UC_X86_REG_CS, &ncs);
-            uint64_t until = pc + (uint64_t)(ii->len ? ii->len : 1);
             if ((uint64_t)ncs * 16 + eip != until && eip >= (uint32_t)ncs * 16) {
                 eip -= (uint32_t)ncs * 16;
                 U.reg_write(uc, UC_X86_REG_EIP, &eip);
@@ -365,4 +381,16 @@ void eng_set_eip(Engines *e, uint32_t eip)
 {
     CPU(e)->s.rip = eip;
     U.reg_write(UC(e), UC_X86_REG_EIP, &eip);
+}
+
+void eng_unicorn_take_regs(Engines *e, const Regs *r)
+{
+    static const int gpr[8] = { UC_X86_REG_EAX, UC_X86_REG_ECX, UC_X86_REG_EDX, UC_X86_REG_EBX,
+                                UC_X86_REG_ESP, UC_X86_REG_EBP, UC_X86_REG_ESI, UC_X86_REG_EDI };
+    for (int i = 0; i < 8; i++) {
+        uint32_t v = r->r[i];
+        U.reg_write(UC(e), gpr[i], &v);
+    }
+    uint32_t v = r->eflags | 2;
+    U.reg_write(UC(e), UC_X86_REG_EFLAGS, &v);
 }

@@ -22,6 +22,7 @@ typedef struct Engines {
     int nwrites;                   /* > MAX_WRITES: overflow */
     bool code_written;             /* a write hit the code area */
     uint32_t code_len;             /* bytes of code loaded last */
+    void *uc_ctx0;                 /* Unicorn's CPU state before any exception */
 } Engines;
 
 void eng_init(Engines *e, int mode);
@@ -32,15 +33,23 @@ void eng_set_regs(Engines *e, const Regs *r);
 /* Runs one instruction.  A REP string instruction runs to its end (or fault).
  * Returns the exception vector, -1 none; *err gets Unicorn's uc_err. */
 int eng_step_tandem(Engines *e);
-/* count: Unicorn's instruction budget, 1; 2 to complete an instruction that
- * wrote into its own translation block (QEMU restarts it, and with a budget of
- * 1 the restart is where it stops). */
-int eng_step_unicorn(Engines *e, const InsnInfo *ii, int *err, int count);
+/* count: Unicorn's instruction budget (1).  until_lin: where Unicorn must stop
+ * (0: after the instruction); a branch out of the code area stops at its
+ * target, so Unicorn does not translate (random) bytes there. */
+int eng_step_unicorn(Engines *e, const InsnInfo *ii, int *err, int count, uint64_t until_lin);
 void eng_get_tandem(Engines *e, Regs *r);
 void eng_get_unicorn(Engines *e, Regs *r);
 /* Re-runs one instruction in Tandem from pre with flat data segments. */
 int eng_rerun_relaxed(Engines *e, const Regs *pre, Regs *post);
 void eng_set_eip(Engines *e, uint32_t eip);
+/* After Unicorn took an exception: back to a CPU state that has not seen one,
+ * with registers r.  (QEMU remembers the exception being delivered to detect
+ * double faults, and Unicorn never delivers it: the next #DE/#GP would turn
+ * into #DF.) */
+void eng_unicorn_forget_exception(Engines *e, const Regs *r);
+/* Gives Unicorn Tandem's GPRs and EFLAGS (after an instruction whose results
+ * were partly undefined, so the next one starts from the same state). */
+void eng_unicorn_take_regs(Engines *e, const Regs *r);
 uint32_t eng_linear_pc(const Engines *e, const Regs *r);
 
 #endif

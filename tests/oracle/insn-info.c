@@ -344,7 +344,7 @@ void insn_undefined(const InsnInfo *ii, const uint8_t *bytes, const Regs *pre, c
         return;
     case 0xc8: case 0xc9: case 0xca: case 0xcb: case 0xcc: case 0xcd: case 0xce: case 0xcf:
         if (ii->osize == 16) {
-            u->regmask[op & 7] = 0xffff;
+            u->regmask[op & 7] = 0xffffffffu;   /* QEMU swaps all 32 bits */
             u->why = "BSWAP r16: result";
         }
         return;

@@ -58,7 +58,7 @@ typedef struct Opts {
 enum { SK_LEFT_CODE = IC_NCLASS, SK_LONG_REP, SK_CODE_WRITE, SK_UC_CRASH_TARGET, SK_TF, SK_UNIMPL, SK_NREASONS };
 static const char *const skip_extra[] = {
     "left the code area (stream ended)", "REP count too large", "wrote into the code area (stream ended)",
-    "branch target's block would crash Unicorn (not compared)", "TF set (stream ended)",
+    "(unused)", "TF set (stream ended)",
     "not implemented in Tandem",
 };
 
@@ -297,34 +297,6 @@ static int insn_index(const Stream *st, uint32_t off)
 }
 
 
-/* Unicorn translates a block at a branch target before it stops there: the
- * block (up to a control transfer, an invalid opcode or the page end) must not
- * hold an encoding that crashes it. */
-static bool uc_block_safe(Run *run, uint32_t lin)
-{
-    for (int n = 0; n < 64; n++) {
-        if ((uint64_t)lin + 16 > RAM_SIZE)
-            return true;              /* not RAM: reads as FF FF ...: harmless */
-        InsnInfo k;
-        insn_info(run->e.t_ram + lin, 16, run->o.mode, &k);
-        if (!k.len)
-            return true;
-        if (unicorn_crash_filter(&k, false))
-            return false;
-        uint8_t op = k.op;
-        if (!k.two_byte && ((op >= 0x70 && op <= 0x7f) || (op >= 0xe0 && op <= 0xeb) || op == 0xc2 ||
-                            op == 0xc3 || op == 0xca || op == 0xcb || op == 0xcc || op == 0xcd ||
-                            op == 0xcf || op == 0xf4 || op == 0x9a || (op == 0xff && (k.reg >= 2 && k.reg <= 5))))
-            return true;
-        if (k.two_byte && op >= 0x80 && op <= 0x8f)
-            return true;
-        if (((lin + (uint32_t)k.len - 1) ^ lin) & ~0xfffu)
-            return true;              /* the block ends at the page */
-        lin += (uint32_t)k.len;
-    }
-    return true;
-}
-
 /* Returns true if a mismatch was reported. */
 static bool run_stream(Run *run, const Stream *st, bool precise)
 {
@@ -395,19 +367,16 @@ static bool run_stream(Run *run, const Stream *st, bool precise)
             fflush(stdout);
         }
         int exc_t = eng_step_tandem(e);
+        uint64_t until = 0;
         if (exc_t < 0) {
             Regs tt;
             eng_get_tandem(e, &tt);
             uint32_t tl = eng_linear_pc(e, &tt);
-            if ((tl < codelin || tl > codelin + st->len) && !uc_block_safe(run, tl)) {
-                /* Tandem has run it, Unicorn will not: take Tandem's memory */
-                if (!precise) s->skips[SK_UC_CRASH_TARGET]++;
-                resync_memory(run);
-                break;
-            }
+            if (tl < codelin || tl > codelin + st->len)
+                until = tl;     /* out of the code: Unicorn stops right there */
         }
         int uerr = 0;
-        int exc_u = eng_step_unicorn(e, &ii, &uerr, 1);
+        int exc_u = eng_step_unicorn(e, &ii, &uerr, 1, until);
         Regs t, u;
         eng_get_tandem(e, &t);
         eng_get_unicorn(e, &u);
@@ -420,6 +389,8 @@ static bool run_stream(Run *run, const Stream *st, bool precise)
             resync_memory(run);
             break;
         }
+        if (exc_u >= 0)
+            eng_unicorn_forget_exception(e, &u);
         if (uerr == UC_ERR_FETCH_PROT_ || uerr == UC_ERR_FETCH_UNMAPPED_) {
             /* a branch out of RAM: Unicorn cannot fetch from the unassigned
              * (MMIO) region and says so when it looks at the target; the
@@ -469,6 +440,10 @@ static bool run_stream(Run *run, const Stream *st, bool precise)
             resync_memory(run);
             break;
         }
+        if (exc_u >= 0 && exc_u < 100)
+            ;   /* done right after the step */
+        else if (memcmp(t.r, u.r, sizeof t.r) || t.eflags != u.eflags)
+            eng_unicorn_take_regs(e, &t);   /* undefined bits differed */
         if (exc_t >= 0) {
             /* skip the faulting instruction when its successor is known */
             if (idx < 0 || idx + 1 > st->n)

@@ -43,4 +43,7 @@ void uc_api_load(void)
     *(void **)&U.strerror = sym(h, "uc_strerror");
     *(void **)&U.ctl = sym(h, "uc_ctl");
     *(void **)&U.version = sym(h, "uc_version");
+    *(void **)&U.context_alloc = sym(h, "uc_context_alloc");
+    *(void **)&U.context_save = sym(h, "uc_context_save");
+    *(void **)&U.context_restore = sym(h, "uc_context_restore");
 }

@@ -26,6 +26,9 @@ typedef struct UcApi {
     const char *(*strerror)(uc_err code);
     uc_err (*ctl)(uc_engine *uc, uc_control_type option, ...);
     unsigned int (*version)(unsigned int *major, unsigned int *minor);
+    uc_err (*context_alloc)(uc_engine *uc, uc_context **context);
+    uc_err (*context_save)(uc_engine *uc, uc_context *context);
+    uc_err (*context_restore)(uc_engine *uc, uc_context *context);
 } UcApi;
 
 extern UcApi U;

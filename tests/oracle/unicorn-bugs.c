@@ -36,13 +36,22 @@ static bool only_flags_differ_in(const Regs *a, const Regs *b, uint32_t mask)
  * made flat (no limit, present, writable) does exactly what Unicorn did. */
 static bool match_no_seg_checks(const Case *c)
 {
-    if (!(c->exc_t == 13 || c->exc_t == 12) || c->exc_u != -1 || !c->rerun_relaxed)
+    if (!(c->exc_t == 13 || c->exc_t == 12) || c->exc_u == 13 || c->exc_u == 12 || !c->rerun_relaxed)
         return false;
     Regs post;
     int exc;
     c->rerun_relaxed(c->ctx, &post, &exc);
-    if (exc != -1)
+    if (exc == -1 && c->exc_u >= 100) {
+        /* Unicorn went on to a place it cannot fetch from (a far/near
+         * transfer past the CS limit): the registers but EIP must agree */
+        Regs a = post, b = c->post_u;
+        a.eip = b.eip = 0;
+        return same_arch(&a, &b);
+    }
+    if (exc != c->exc_u)
         return false;
+    if (exc >= 0)
+        return same_arch(&post, &c->post_u);   /* both faulted later on (#DE...) */
     if (only_flags_differ_in(&post, &c->post_u, 0))
         return true;
     /* combined with another deviation (LOCK NEG flags) */
@@ -59,16 +68,26 @@ static bool match_no_seg_checks(const Case *c)
  * uses (its registers, or ESP for the stack) lies within 16 bytes of 2^32. */
 static bool match_wrap_4g(const Case *c)
 {
-    if (!(c->exc_t == 13 || c->exc_t == 12) || c->mode != 32)
+    if (!(c->exc_t == 13 || c->exc_t == 12))
         return false;
     if (c->exc_u != -1 && c->exc_u != 100 + UC_ERR_READ_UNMAPPED_ && c->exc_u != 100 + UC_ERR_WRITE_UNMAPPED_)
         return false;
     const InsnInfo *ii = c->ii;
     if (ii->mem && ii->asize == 32 && ii_ea(ii, &c->pre) >= 0xfffffff0u)
         return true;
+    if (ii->mem && ii->two_byte && (ii->op == 0xa3 || ii->op == 0xab || ii->op == 0xb3 || ii->op == 0xbb)) {
+        /* BT* m, r: the operand is at EA + (bit offset / width) * size */
+        int32_t off = (int32_t)c->pre.r[ii->reg];
+        if (ii->osize == 16)
+            off = (int16_t)off;
+        uint32_t a = ii_ea(ii, &c->pre) + (uint32_t)((off >> (ii->osize == 16 ? 4 : 5)) * (ii->osize / 8));
+        if (a >= 0xfffffff0u)
+            return true;
+    }
     if (c->pre.r[OR_ESP] < 16 || c->pre.r[OR_ESP] >= 0xfffffff0u)
         return true;                  /* stack accesses */
-    if (ii->string && (c->pre.r[OR_ESI] >= 0xfffffff0u || c->pre.r[OR_EDI] >= 0xfffffff0u))
+    /* string instructions: where the faulting iteration is (Tandem stops there) */
+    if (ii->string && (c->post_t.r[OR_ESI] >= 0xfffffff0u || c->post_t.r[OR_EDI] >= 0xfffffff0u))
         return true;
     return false;
 }
@@ -123,14 +142,21 @@ static bool match_ret_imm_signed(const Case *c)
            !(c->diff & DIFF_MEM);
 }
 
+/* 8F /1../7: only 8F /0 (POP Ev) exists; Unicorn pops anyway. */
+static bool match_pop_8f(const Case *c)
+{
+    const InsnInfo *ii = c->ii;
+    return !ii->two_byte && ii->op == 0x8f && ii->reg != 0 && c->exc_t == 6 && c->exc_u == -1;
+}
+
 UcBug unicorn_bugs[] = {
     {
         "no-segment-checks",
         "does not check segment limits, null (unusable) data segments or segment types on data "
         "accesses and near branches: the access or jump is made at base + offset",
-        "Tandem raises #GP(0)/#SS(0), Unicorn raises nothing, and re-running the instruction in "
+        "Tandem raises #GP(0)/#SS(0), Unicorn does not, and re-running the instruction in "
         "Tandem with every segment flat (limit 4 GiB, present writable data, same base) gives "
-        "exactly Unicorn's registers, EIP and flags",
+        "exactly Unicorn's outcome (registers, EIP, flags, or the same later exception)",
         "QEMU's TCG does not model segment limit checks (a documented QEMU simplification)",
         "SDM vol. 3A 5.3 (limit checking), 3.4.5.1 (null selectors: #GP on use), "
         "vol. 2 JMP/Jcc/CALL/RET: #GP(0) if the target is beyond the CS limit",
@@ -167,6 +193,14 @@ UcBug unicorn_bugs[] = {
         "SDM vol. 2B RET (\"IF instruction has immediate operand THEN ESP <- ESP + SRC\" with "
         "SRC an imm16); Bochs zero-extends",
         match_ret_imm_signed, 0,
+    },
+    {
+        "pop-8f-reg",
+        "executes 8F /1-/7 as POP Ev, ignoring ModRM.reg",
+        "opcode 8F with ModRM.reg != 0, Tandem #UD, Unicorn no exception",
+        "only 8F /0 is defined; the other encodings are invalid (XOP on AMD)",
+        "SDM vol. 2D table A-6 (group 1A: 8F /0 POP, /1-/7 undefined)",
+        match_pop_8f, 0,
     },
     {
         "test-f6f7-reg1",
