@@ -121,6 +121,17 @@ int options_parse(Config *cfg, int argc, char **argv)
         if (!strcmp(o, "-S")) { cfg->start_stopped = true; continue; }
         if (!strcmp(o, "-enable-kvm")) { cfg->accel = "kvm"; continue; }
         /* Options with a value */
+        static const char *const with_value[] = {
+            "-bios", "-m", "-accel", "-smp", "-M", "-machine", "-display", "-debugcon",
+            "-chardev", "-device", "-serial", "-d", "-D", "-icount", NULL,
+        };
+        bool known = false;
+        for (int k = 0; with_value[k]; k++)
+            known |= !strcmp(o, with_value[k]);
+        if (!known) {
+            fprintf(stderr, "tandem: unknown option '%s' (see -h)\n", argv[i]);
+            return -1;
+        }
         if (i + 1 >= argc) {
             fprintf(stderr, "tandem: option '%s' needs a value (see -h)\n", argv[i]);
             return -1;
