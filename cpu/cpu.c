@@ -145,6 +145,7 @@ void cpu_update_mode(Cpu *cpu)
     cpu->blk_key = (uint64_t)hf << 32 | (uint32_t)s->seg[SEG_CS].base;
     cpu_set_mmu(cpu, cpl == 3);
     cpu->lin_mask = (hf & HF_CS64) ? ~0ull : 0xffffffffull;
+    cpu->branch_limit = (hf & HF_CS64) ? 0x00007fffffffffffull : s->seg[SEG_CS].limit;
     cpu->sp_mask = (hf & HF_CS64) ? ~0ull : (hf & HF_SS32) ? 0xffffffffull : 0xffff;
     for (int i = 0; i < SEG_COUNT; i++)
         seg_update_checks(cpu, i);

@@ -133,8 +133,10 @@ struct Cpu {
     uint64_t seglo[2][SEG_COUNT];      /* valid offsets [read=0/write=1]: lo..hi */
     uint64_t seghi[2][SEG_COUNT];
     uint64_t lin_mask;         /* 0xffffffff outside long mode */
+    uint64_t branch_limit;     /* near-branch target bound: CS limit, or 2^47-1 in 64-bit mode */
     uint64_t sp_mask;          /* stack pointer width: 0xffff, 0xffffffff or ~0 */
     const Insn *cur;           /* instruction being executed */
+    const Insn *blk_end;       /* the block loop stops here (moved up by cpu_end_block) */
     const Block *cur_block;
     uint32_t hflags;
     uint64_t blk_key;          /* hflags << 32 | (uint32_t)CS.base (see Block.key) */
@@ -218,8 +220,15 @@ __attribute__((noreturn)) void cpu_exception_noerr(Cpu *cpu, int vector);
 #define RAISE_GP(cpu, e) cpu_exception(cpu, EXC_GP, e)
 #define RAISE_UD(cpu) cpu_exception_noerr(cpu, EXC_UD)
 
-/* Ends the current block after this instruction (mode changes, SMC). */
+/* Ends the current block after this instruction (mode changes, SMC), with
+ * RIP at the next instruction. */
 void cpu_stop_after_current(Cpu *cpu);
+/* Ends the block after this instruction; the caller has set RIP. */
+static inline void cpu_end_block(Cpu *cpu)
+{
+    cpu->stop = 1;
+    cpu->blk_end = cpu->cur + 1;
+}
 
 /* Block/TLB invalidation */
 void tlb_flush(Cpu *cpu, bool include_global);

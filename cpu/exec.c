@@ -363,7 +363,7 @@ void cpu_stop_after_current(Cpu *cpu)
 {
     if (cpu->cur && !cpu->stop) {
         cpu->s.rip = cpu_next_rip(cpu, cpu->cur);
-        cpu->stop = 1;
+        cpu_end_block(cpu);
     }
 }
 
@@ -373,11 +373,12 @@ static inline void exec_block(Cpu *cpu, const Block *b)
     cpu->cur_block = b;
     cpu->r[R_BRIP] = b->rip;
     cpu->stop = 0;
+    cpu->blk_end = end;
     do {
         cpu->cur = in;
         in->fn(cpu, in);
         in++;
-    } while (in != end && likely(!cpu->stop));
+    } while (in != cpu->blk_end);
     if (likely(!cpu->stop)) {
         cpu->icount += b->ninsns;
         if (b->fallthrough)

@@ -84,14 +84,15 @@ static inline void lf_set_cf(Cpu *c, int cf)
     uint64_t bv_ = (~(uint64_t)(a) & (uint64_t)(b)) | (~((uint64_t)(a) ^ (uint64_t)(b)) & (uint64_t)(r)); \
     (c)->lf_res = SEXT(bits, r); (c)->lf_aux = LF_AUX_CV(bits, bv_); } while (0)
 
-/* INC/DEC: like ADD/SUB 1 but CF is kept. */
+/* INC/DEC: like ADD/SUB 1 but CF is kept.  AF is the carry out of bit 3, i.e.
+ * bit 4 of a ^ r (the operand 1 has no bit 4). */
 #define FLAGS_INCDEC(c, bits, a, r, is_dec) do { \
-    uint64_t cf_ = (c)->lf_aux >> 63; \
+    uint64_t cf_ = (c)->lf_aux & LF_CF; \
     uint64_t sign_ = 1ull << ((bits) - 1); \
     uint64_t of_ = (is_dec) ? ((uint64_t)(a) == sign_) : ((uint64_t)(r) == sign_); \
-    uint64_t af_ = (is_dec) ? (((r) & 0xf) == 0xf) : (((r) & 0xf) == 0); \
     (c)->lf_res = SEXT(bits, r); \
-    (c)->lf_aux = cf_ << 63 | (cf_ ^ of_) << 62 | af_ << 3; } while (0)
+    (c)->lf_aux = cf_ | ((cf_ >> 1) ^ (of_ << 62)) | ((((uint64_t)(a) ^ (uint64_t)(r)) >> 1) & LF_AF); \
+} while (0)
 
 /* Explicit CF/OF with result-based SZP, AF clear (shifts, multiplies). */
 #define FLAGS_RES_CO(c, bits, r, cf, of) do { \

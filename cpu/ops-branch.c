@@ -21,12 +21,7 @@ static INSN(call_rel)
 {
     uint64_t ret = cpu_next_rip(cpu, in);
     uint64_t target = in->imm;
-    if (cpu->hflags & HF_CS64) {
-        if (!is_canonical(target))
-            RAISE_GP(cpu, 0);
-    } else if (target > cpu->s.seg[SEG_CS].limit) {
-        RAISE_GP(cpu, 0);
-    }
+    near_branch_check(cpu, target);
     push_osize(cpu, in->osize, ret);
     cpu->s.rip = target;
 }
@@ -71,16 +66,6 @@ static INSN(jmp_ind_m##bits) { near_branch(cpu, rd##bits(cpu, in->seg, insn_ea(c
 #define GETR_16(c, i) R16(c, i)
 #define GETR_32(c, i) R32(c, i)
 #define GETR_64(c, i) R64(c, i)
-
-static void near_branch_check(Cpu *c, uint64_t target)
-{
-    if (c->hflags & HF_CS64) {
-        if (!is_canonical(target))
-            RAISE_GP(c, 0);
-    } else if (target > c->s.seg[SEG_CS].limit) {
-        RAISE_GP(c, 0);
-    }
-}
 
 DEF_INDIRECT(16)
 DEF_INDIRECT(32)

@@ -11,16 +11,22 @@ static inline bool is_canonical(uint64_t a)
     return (uint64_t)(((int64_t)a << 16) >> 16) == a;
 }
 
-/* Sets RIP for a near transfer, checking the CS limit (canonical form in
- * 64-bit mode) first: the fault belongs to the branch instruction. */
+/* Faults unless target is a valid RIP for a near transfer: within the CS
+ * limit, or canonical in 64-bit mode (branch_limit is the CS limit, or the top
+ * of the lower canonical half, so the common case is one compare). */
+static inline void near_branch_check(Cpu *c, uint64_t target)
+{
+    if (unlikely(target > c->branch_limit)) {
+        if (!(c->hflags & HF_CS64) || !is_canonical(target))
+            RAISE_GP(c, 0);
+    }
+}
+
+/* Sets RIP for a near transfer after the check: the fault belongs to the
+ * branch instruction. */
 static inline void near_branch(Cpu *c, uint64_t target)
 {
-    if (c->hflags & HF_CS64) {
-        if (unlikely(!is_canonical(target)))
-            RAISE_GP(c, 0);
-    } else if (unlikely(target > c->s.seg[SEG_CS].limit)) {
-        RAISE_GP(c, 0);
-    }
+    near_branch_check(c, target);
     c->s.rip = target;
 }
 

@@ -104,7 +104,7 @@ static bool exec_breakpoints(const Cpu *c)
 static void rep_pause(Cpu *c)
 {
     c->s.rip = cpu_cur_rip(c);
-    c->stop = 1;
+    cpu_end_block(c);
     if (exec_breakpoints(c))
         c->s.rflags |= F_RF;
 }

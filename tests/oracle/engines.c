@@ -5,6 +5,8 @@
 #include "tests/oracle/engines.h"
 #include "tests/oracle/uc-api.h"
 
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +76,55 @@ static void hook_write(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
 
 uint32_t code_lin = CODE_LIN16;
 
+/* A Unicorn instance over e->u_ram (also after an abort: the old one is
+ * left as it is, see eng_step_unicorn). */
+static void unicorn_open(Engines *e)
+{
+    uc_engine *uc;
+    int err = U.open(UC_ARCH_X86, e->mode == 32 ? UC_MODE_32 : UC_MODE_16, &uc);
+    if (err)
+        fatal("uc_open", err);
+    e->uc = uc;
+    if ((err = U.mem_map_ptr(uc, 0, RAM_SIZE, UC_PROT_ALL, e->u_ram)))
+        fatal("uc_mem_map_ptr", err);
+    if ((err = U.mmio_map(uc, RAM_SIZE, 0x100000000ull - RAM_SIZE, mmio_read, NULL, mmio_write, NULL)))
+        fatal("uc_mmio_map", err);
+    uc_hook h;
+    if ((err = U.hook_add(uc, &h, UC_HOOK_INTR, (void *)hook_intr, e, 1, 0)))
+        fatal("U.hook_add(INTR)", err);
+    if ((err = U.hook_add(uc, &h, UC_HOOK_MEM_WRITE, (void *)hook_write, e, 0, RAM_SIZE - 1)))
+        fatal("U.hook_add(MEM_WRITE)", err);
+    if (e->mode == 32) {
+        uc_x86_mmr g = { 0, GDT_BASE, GDT_LIMIT, 0 };
+        if ((err = U.reg_write(uc, UC_X86_REG_GDTR, &g)))
+            fatal("GDTR", err);
+    }
+    uc_context *ctx;
+    if ((err = U.context_alloc(uc, &ctx)) || (err = U.context_save(uc, ctx)))
+        fatal("uc_context_save", err);
+    e->uc_ctx0 = ctx;
+}
+
+/* Unicorn aborts the process (tcg_abort -> abort()) on a few encodings it
+ * cannot translate.  The generator and the stream loop keep the known ones
+ * (unicorn_crashers) away from it; should another one turn up, the SIGABRT
+ * raised inside uc_emu_start is caught here, the broken instance is
+ * abandoned (its memory is leaked: nothing of it can be trusted any more)
+ * and a fresh one takes its place.  abort() releases its lock before raising
+ * the signal, so leaving it by siglongjmp is safe. */
+static sigjmp_buf uc_abort_jmp;
+static volatile sig_atomic_t in_unicorn;
+
+static void on_sigabrt(int sig)
+{
+    if (in_unicorn) {
+        in_unicorn = 0;
+        siglongjmp(uc_abort_jmp, 1);
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 void eng_init(Engines *e, int mode)
 {
     memset(e, 0, sizeof *e);
@@ -99,33 +150,16 @@ void eng_init(Engines *e, int mode)
 
     /* Unicorn */
     uc_api_load();
-    uc_engine *uc;
-    int err = U.open(UC_ARCH_X86, mode == 32 ? UC_MODE_32 : UC_MODE_16, &uc);
-    if (err)
-        fatal("uc_open", err);
-    e->uc = uc;
     e->u_ram = aligned_alloc(4096, RAM_SIZE);
     if (!e->u_ram)
         abort();
     memset(e->u_ram, 0, RAM_SIZE);
-    if ((err = U.mem_map_ptr(uc, 0, RAM_SIZE, UC_PROT_ALL, e->u_ram)))
-        fatal("uc_mem_map_ptr", err);
-    if ((err = U.mmio_map(uc, RAM_SIZE, 0x100000000ull - RAM_SIZE, mmio_read, NULL, mmio_write, NULL)))
-        fatal("uc_mmio_map", err);
-    uc_hook h;
-    if ((err = U.hook_add(uc, &h, UC_HOOK_INTR, (void *)hook_intr, e, 1, 0)))
-        fatal("U.hook_add(INTR)", err);
-    if ((err = U.hook_add(uc, &h, UC_HOOK_MEM_WRITE, (void *)hook_write, e, 0, RAM_SIZE - 1)))
-        fatal("U.hook_add(MEM_WRITE)", err);
-    if (mode == 32) {
-        uc_x86_mmr g = { 0, GDT_BASE, GDT_LIMIT, 0 };
-        if ((err = U.reg_write(uc, UC_X86_REG_GDTR, &g)))
-            fatal("GDTR", err);
-    }
-    uc_context *ctx;
-    if ((err = U.context_alloc(uc, &ctx)) || (err = U.context_save(uc, ctx)))
-        fatal("uc_context_save", err);
-    e->uc_ctx0 = ctx;
+    unicorn_open(e);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigabrt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGABRT, &sa, NULL);
 }
 
 static void unicorn_set_regs(Engines *e, const Regs *r);
@@ -334,7 +368,14 @@ int eng_step_unicorn(Engines *e, const InsnInfo *ii, int *errp, int count, uint6
          * rest of the stream).  The address is a function of pc, so a block
          * cached for pc always has the same exit. */
         uint64_t until = until_lin ? until_lin : pc + (uint64_t)(ii->len ? ii->len : 1);
+        in_unicorn = 1;
+        if (sigsetjmp(uc_abort_jmp, 1)) {
+            e->uc_aborts++;
+            unicorn_open(e);
+            return ENG_UC_ABORTED;
+        }
         int err = U.emu_start(uc, pc, until, 0, (size_t)count);
+        in_unicorn = 0;
         if (err == UC_ERR_INSN_INVALID)
             return 6;
         if (e->u_int >= 0)

@@ -23,7 +23,12 @@ typedef struct Engines {
     bool code_written;             /* a write hit the code area */
     uint32_t code_len;             /* bytes of code loaded last */
     void *uc_ctx0;                 /* Unicorn's CPU state before any exception */
+    uint64_t uc_aborts;            /* Unicorn instances lost to an abort() */
 } Engines;
+
+/* eng_step_unicorn(): Unicorn aborted the process while translating (caught;
+ * a fresh instance has replaced it, with none of the registers set). */
+#define ENG_UC_ABORTED 1000
 
 void eng_init(Engines *e, int mode);
 void eng_free(Engines *e);

@@ -55,10 +55,10 @@ typedef struct Opts {
     bool skip_unimpl;
 } Opts;
 
-enum { SK_LEFT_CODE = IC_NCLASS, SK_LONG_REP, SK_CODE_WRITE, SK_UC_CRASH_TARGET, SK_TF, SK_UNIMPL, SK_NREASONS };
+enum { SK_LEFT_CODE = IC_NCLASS, SK_LONG_REP, SK_CODE_WRITE, SK_UC_ABORT, SK_TF, SK_UNIMPL, SK_NREASONS };
 static const char *const skip_extra[] = {
     "left the code area (stream ended)", "REP count too large", "wrote into the code area (stream ended)",
-    "(unused)", "TF set (stream ended)",
+    "Unicorn aborted (an encoding missing from unicorn_crashers)", "TF set (stream ended)",
     "not implemented in Tandem",
 };
 
@@ -327,19 +327,21 @@ static bool run_stream(Run *run, const Stream *st, bool precise)
             if (!precise) s->skips[ii.klass]++;
             break;
         }
-        if (unicorn_crash_filter(&ii, false)) {
-            /* never in directed streams; in random ones the scan below ends
-             * the stream before it is reached */
-        }
-        if (st->random) {
-            /* Unicorn translates from EIP onwards: no crasher may follow */
+        int idx = st->random ? -1 : insn_index(st, lin - codelin);
+        if (idx < 0) {
+            /* Random bytes, or a directed stream entered in the middle of an
+             * instruction (a branch through a register the stream did not
+             * set): the generator's clean-up of Unicorn's crashers does not
+             * apply there.  Unicorn may translate from EIP onwards (up to
+             * `until`, which is out of the code after a branch out of it):
+             * no crasher may follow. */
             bool bad = false;
             for (uint32_t a = lin; a < CODE_LIN + st->len;) {
                 InsnInfo k;
                 insn_info(e->t_ram + a, 16, o->mode, &k);
                 if (!k.len)
                     break;
-                if (unicorn_crash_filter(&k, true)) {
+                if (unicorn_crash_filter(&k, !precise)) {
                     bad = true;
                     break;
                 }
@@ -347,6 +349,8 @@ static bool run_stream(Run *run, const Stream *st, bool precise)
             }
             if (bad)
                 break;
+        } else if (unicorn_crash_filter(&ii, !precise)) {
+            break;      /* the generator never emits one: not reached */
         }
         if (ii.string && (ii.rep || ii.repne)) {
             uint32_t cnt = ii.asize == 16 ? (pre.r[OR_ECX] & 0xffff) : pre.r[OR_ECX];
@@ -355,7 +359,6 @@ static bool run_stream(Run *run, const Stream *st, bool precise)
                 break;
             }
         }
-        int idx = st->random ? -1 : insn_index(st, lin - codelin);
         int fam = idx >= 0 ? st->fam[idx] : st->family;
         if (trace) {
             char text[160];
@@ -377,6 +380,20 @@ static bool run_stream(Run *run, const Stream *st, bool precise)
         }
         int uerr = 0;
         int exc_u = eng_step_unicorn(e, &ii, &uerr, 1, until);
+        if (exc_u == ENG_UC_ABORTED) {
+            /* Caught and survived (engines.c); always shown, so that the
+             * encoding can be added to unicorn_crashers. */
+            if (!precise) {
+                s->skips[SK_UC_ABORT]++;
+                printf("UNICORN ABORTED: mode %d, seed %" PRIu64 ", stream %ld, step %d, bytes",
+                       o->mode, o->seed, run->stream_no, step);
+                for (int k = 0; k < ii.len; k++)
+                    printf(" %02x", bytes[k]);
+                printf(" (add it to unicorn_crashers in unicorn-bugs.c)\n");
+            }
+            resync_memory(run);
+            break;
+        }
         Regs t, u;
         eng_get_tandem(e, &t);
         eng_get_unicorn(e, &u);
