@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <time.h>
 
 #include "system/log.h"
@@ -77,16 +78,60 @@ void machine_set_intr(Machine *m, bool level)
         m->accel_ops->set_intr(m->accel, level);
 }
 
-static void sleep_until(Clock *c, uint64_t deadline)
+void machine_watch_fd(Machine *m, int fd, void (*on_readable)(void *), void *opaque)
 {
-    uint64_t now = clock_ns(c);
-    if (deadline <= now)
+    if (m->nfds >= MACHINE_MAX_FDS) {
+        fprintf(stderr, "tandem: too many watched file descriptors\n");
+        exit(1);
+    }
+    m->fds[m->nfds++] = (FdWatch){ fd, on_readable, opaque };
+}
+
+void machine_unwatch_fd(Machine *m, int fd)
+{
+    for (int i = 0; i < m->nfds; i++) {
+        if (m->fds[i].fd == fd) {
+            m->fds[i] = m->fds[--m->nfds];
+            return;
+        }
+    }
+}
+
+void machine_poll_fds(Machine *m, uint64_t timeout_ns)
+{
+    struct pollfd p[MACHINE_MAX_FDS];
+    int n = m->nfds;
+    for (int i = 0; i < n; i++)
+        p[i] = (struct pollfd){ .fd = m->fds[i].fd, .events = POLLIN };
+    int ms = (int)((timeout_ns + 999999) / 1000000);
+    if (n == 0) {
+        if (timeout_ns) {
+            struct timespec ts = { (time_t)(timeout_ns / 1000000000), (long)(timeout_ns % 1000000000) };
+            nanosleep(&ts, NULL);
+        }
         return;
-    uint64_t d = deadline - now;
+    }
+    if (poll(p, (nfds_t)n, ms) <= 0)
+        return;
+    /* Handlers may unwatch descriptors: look each one up again. */
+    for (int i = 0; i < n; i++) {
+        if (!(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+            continue;
+        for (int j = 0; j < m->nfds; j++)
+            if (m->fds[j].fd == p[i].fd) {
+                m->fds[j].on_readable(m->fds[j].opaque);
+                break;
+            }
+    }
+}
+
+static void sleep_until(Machine *m, uint64_t deadline)
+{
+    uint64_t now = clock_ns(&m->clock);
+    uint64_t d = deadline > now ? deadline - now : 0;
     if (d > 10000000)
         d = 10000000;   /* wake up at least every 10 ms */
-    struct timespec ts = { (time_t)(d / 1000000000), (long)(d % 1000000000) };
-    nanosleep(&ts, NULL);
+    machine_poll_fds(m, d);
 }
 
 int machine_run(Machine *m)
@@ -96,6 +141,8 @@ int machine_run(Machine *m)
             return m->exit_code;
         if (m->reset_requested)
             machine_reset(m);
+        if (m->nfds)
+            machine_poll_fds(m, 0);
         clock_run_timers(&m->clock);
         uint64_t deadline = clock_next_deadline(&m->clock);
         uint64_t now = clock_ns(&m->clock);
@@ -112,14 +159,11 @@ int machine_run(Machine *m)
                 if (m->clock.icount_sleep) {
                     /* Keep virtual time in step with the host while idle. */
                     uint64_t d = next - clock_ns(&m->clock);
-                    if (d > 10000000)
-                        d = 10000000;
-                    struct timespec ts = { 0, (long)d };
-                    nanosleep(&ts, NULL);
+                    machine_poll_fds(m, d > 10000000 ? 10000000 : d);
                 }
                 clock_skip_to(&m->clock, next);
             } else {
-                sleep_until(&m->clock, clock_next_deadline(&m->clock));
+                sleep_until(m, clock_next_deadline(&m->clock));
             }
             break;
         case ACCEL_EXIT_SHUTDOWN:

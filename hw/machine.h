@@ -13,6 +13,14 @@
 #include "hw/state.h"
 
 #define MACHINE_MAX_DEVICES 64
+#define MACHINE_MAX_FDS 16
+
+/* A host file descriptor the main loop polls (character backends, sockets). */
+typedef struct FdWatch {
+    int fd;
+    void (*on_readable)(void *opaque);
+    void *opaque;
+} FdWatch;
 
 typedef struct Device {
     const char *name;
@@ -30,6 +38,8 @@ struct Machine {
     void *accel;
     Device devices[MACHINE_MAX_DEVICES];
     int ndevices;
+    FdWatch fds[MACHINE_MAX_FDS];
+    int nfds;
 
     /* Interrupt controller seen by the CPU: acknowledge returns a vector or -1. */
     int (*intr_ack)(void *opaque);
@@ -60,6 +70,11 @@ void machine_request_exit(Machine *m, int code);
 void machine_request_reset(Machine *m);
 /* The interrupt controller's INTR output into the CPU backend. */
 void machine_set_intr(Machine *m, bool level);
+/* Calls on_readable from the main loop whenever fd has input (or hung up). */
+void machine_watch_fd(Machine *m, int fd, void (*on_readable)(void *), void *opaque);
+void machine_unwatch_fd(Machine *m, int fd);
+/* Polls the watched descriptors for up to timeout_ns (0: just check). */
+void machine_poll_fds(Machine *m, uint64_t timeout_ns);
 /* Runs until the guest or the user ends it; returns the process exit code. */
 int machine_run(Machine *m);
 

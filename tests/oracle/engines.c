@@ -185,6 +185,11 @@ uint32_t eng_linear_pc(const Engines *e, const Regs *r)
     return e->mode == 32 ? r->eip : (uint32_t)r->seg[OS_CS] * 16 + r->eip;
 }
 
+uint32_t eng_seg_base(const Engines *e, int seg)
+{
+    return (uint32_t)CPU(e)->s.seg[seg].base;
+}
+
 void eng_load_code(Engines *e, const uint8_t *code, uint32_t len)
 {
     if (len > CODE_SIZE)

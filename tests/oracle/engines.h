@@ -56,5 +56,7 @@ void eng_unicorn_forget_exception(Engines *e, const Regs *r);
  * were partly undefined, so the next one starts from the same state). */
 void eng_unicorn_take_regs(Engines *e, const Regs *r);
 uint32_t eng_linear_pc(const Engines *e, const Regs *r);
+/* Base of segment register seg (OS_*) in Tandem's current state. */
+uint32_t eng_seg_base(const Engines *e, int seg);
 
 #endif

@@ -255,7 +255,7 @@ static void report(Run *run, const Stream *st, int idx, int step, const uint8_t 
 }
 
 /* ---- running a stream ---- */
-typedef struct Ctx { Run *run; Regs pre; } Ctx;
+typedef struct Ctx { Run *run; Regs pre; uint32_t mem_lin; } Ctx;
 
 static void rerun_cb(void *p, Regs *post, int *exc)
 {
@@ -263,17 +263,25 @@ static void rerun_cb(void *p, Regs *post, int *exc)
     *exc = eng_rerun_relaxed(&c->run->e, &c->pre, post);
 }
 
+/* Tandem's memory operand after the instruction (linear address from the
+ * segment base and offset before it). */
 static bool read_t_cb(void *p, const InsnInfo *ii, int size, uint32_t *val)
 {
     Ctx *c = p;
     Run *run = c->run;
-    uint32_t off = ii_ea(ii, &c->pre);
-    uint32_t lin = run->o.mode == 32 ? off : (uint32_t)c->pre.seg[ii_seg(ii)] * 16 + off;
+    uint32_t lin = c->mem_lin;
+    (void)ii;
     *val = 0;
     if (lin >= RAM_SIZE || lin + (uint32_t)size > RAM_SIZE)
         return false;
     memcpy(val, run->e.t_ram + lin, (size_t)size);
     return true;
+}
+
+static bool mem_same_cb(void *p)
+{
+    Ctx *c = p;
+    return memcmp(c->run->e.t_ram, c->run->e.u_ram, RAM_SIZE) == 0;
 }
 
 static void resync_memory(Run *run)
@@ -369,6 +377,20 @@ static bool run_stream(Run *run, const Stream *st, bool precise)
             printf("]\n");
             fflush(stdout);
         }
+        /* the memory operand before the instruction, for the recognisers */
+        uint8_t pre_mem[16];
+        bool pre_mem_ok = false;
+        uint32_t mem_lin = ~0u;
+        if (ii.mem) {
+            mem_lin = eng_seg_base(e, ii_seg(&ii)) + ii_ea(&ii, &pre);
+            if (mem_lin <= RAM_SIZE - sizeof pre_mem) {
+                memcpy(pre_mem, e->t_ram + mem_lin, sizeof pre_mem);
+                pre_mem_ok = true;
+            } else if (mem_lin >= RAM_SIZE && mem_lin <= 0xfffffff0u) {
+                memset(pre_mem, 0xff, sizeof pre_mem);     /* unassigned: all ones */
+                pre_mem_ok = true;
+            }
+        }
         int exc_t = eng_step_tandem(e);
         uint64_t until = 0;
         if (exc_t < 0) {
@@ -439,8 +461,9 @@ static bool run_stream(Run *run, const Stream *st, bool precise)
                 resync_memory(run);
                 break;
             }
-            Ctx cx = { run, pre };
-            Case c = { o->mode, bytes, &ii, pre, t, u, exc_t, exc_u, diff, rerun_cb, read_t_cb, &cx };
+            Ctx cx = { run, pre, mem_lin };
+            Case c = { o->mode, bytes, &ii, pre, t, u, exc_t, exc_u, diff, pre_mem_ok ? pre_mem : NULL,
+                       rerun_cb, read_t_cb, mem_same_cb, &cx };
             UcBug *bug = unicorn_bug_match(&c);
             if (bug) {
                 if (!precise) s->excused++;

@@ -103,6 +103,9 @@ typedef struct Case {
     Regs post_t, post_u;      /* after the instruction */
     int exc_t, exc_u;         /* vector, -1 none */
     uint32_t diff;            /* DIFF_* bits */
+    /* The 16 bytes at the ModRM memory operand before the instruction (same
+     * in both engines), NULL if there is none or it is not in RAM. */
+    const uint8_t *pre_mem;
     /* Re-runs the instruction in Tandem from pre with every data segment made
      * flat (present, writable, limit 4 GiB, base kept), as QEMU treats them.
      * Fills post/exc.  Restores nothing: the caller resyncs afterwards. */
@@ -110,6 +113,8 @@ typedef struct Case {
     /* Reads Tandem's memory operand (size bytes) after the instruction;
      * false if it is not in RAM. */
     bool (*read_t)(void *ctx, const InsnInfo *ii, int size, uint32_t *val);
+    /* All of RAM is the same in both engines. */
+    bool (*mem_same)(void *ctx);
     void *ctx;
 } Case;
 
