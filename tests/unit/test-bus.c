@@ -237,7 +237,8 @@ static void test_state(void)
     CHECK_EQ(state_load(&dev_desc, &e, sb.data, sb.len - 3, err, sizeof err), -1);
     CHECK(strstr(err, "truncated") != NULL);
     /* a field of the wrong size is refused */
-    uint8_t bad[64];
+    uint8_t bad[512];
+    CHECK(sb.len <= sizeof bad);
     memcpy(bad, sb.data, sb.len);
     bad[2] = 9;   /* first record: name "a" (1 byte), then its length */
     CHECK_EQ(state_load(&dev_desc, &e, bad, sb.len, err, sizeof err), -1);
