@@ -2,8 +2,7 @@
  * every encoding (Eb,Gb / Ev,Gv / Gb,Eb / Gv,Ev / AL,Ib / eAX,Iz / group 1),
  * TEST, INC/DEC, NOT/NEG.  Handlers are generated per operation, operand size
  * and register/memory form by the macros below. */
-#include "cpu/decode.h"
-#include "cpu/flags.h"
+#include "cpu/ops-int.h"
 
 /* alu_OP_BITS(cpu, a, b) -> result, setting the lazy flags. */
 #define DEF_ALU_SIZE(bits) \
@@ -31,15 +30,6 @@ DEF_ALU_SIZE(16)
 DEF_ALU_SIZE(32)
 DEF_ALU_SIZE(64)
 
-/* Register accessors by size, so one template covers every width. */
-#define GET_8(c, i) R8(c, i)
-#define GET_16(c, i) R16(c, i)
-#define GET_32(c, i) R32(c, i)
-#define GET_64(c, i) R64(c, i)
-#define SET_8(c, i, v) set_R8(c, i, v)
-#define SET_16(c, i, v) set_R16(c, i, v)
-#define SET_32(c, i, v) set_R32(c, i, v)
-#define SET_64(c, i, v) set_R64(c, i, v)
 
 /* CMP and TEST never write their destination. */
 #define WRITES_add 1

@@ -1,6 +1,6 @@
 /* Near control transfers: JMP, Jcc, CALL, RET, LOOP/LOOPcc, JCXZ, and the
  * indirect near forms of group 5.  All end their block and set RIP. */
-#include "cpu/ops-common.h"
+#include "cpu/ops-int.h"
 
 static INSN(jmp_rel) { near_branch(cpu, in->imm); }
 
@@ -46,7 +46,7 @@ static INSN(ret_near_imm) { ret_common(cpu, in, (uint16_t)in->imm); }
 #define DEF_INDIRECT(bits) \
 static INSN(call_ind_r##bits) \
 { \
-    uint64_t target = GETR_##bits(cpu, in->rm); \
+    uint64_t target = GET_##bits(cpu, in->rm); \
     uint64_t ret = cpu_next_rip(cpu, in); \
     near_branch_check(cpu, target); \
     push_osize(cpu, in->osize, ret); \
@@ -60,12 +60,9 @@ static INSN(call_ind_m##bits) \
     push_osize(cpu, in->osize, ret); \
     cpu->s.rip = target; \
 } \
-static INSN(jmp_ind_r##bits) { near_branch(cpu, GETR_##bits(cpu, in->rm)); } \
+static INSN(jmp_ind_r##bits) { near_branch(cpu, GET_##bits(cpu, in->rm)); } \
 static INSN(jmp_ind_m##bits) { near_branch(cpu, rd##bits(cpu, in->seg, insn_ea(cpu, in))); }
 
-#define GETR_16(c, i) R16(c, i)
-#define GETR_32(c, i) R32(c, i)
-#define GETR_64(c, i) R64(c, i)
 
 DEF_INDIRECT(16)
 DEF_INDIRECT(32)

@@ -1,16 +1,7 @@
 /* Data movement: MOV in its register, memory, immediate and moffs forms, LEA,
  * XCHG, MOVZX/MOVSX, CBW/CWDE/CDQE, CWD/CDQ/CQO. */
-#include "cpu/decode.h"
-#include "cpu/flags.h"
+#include "cpu/ops-int.h"
 
-#define GET_8(c, i) R8(c, i)
-#define GET_16(c, i) R16(c, i)
-#define GET_32(c, i) R32(c, i)
-#define GET_64(c, i) R64(c, i)
-#define SET_8(c, i, v) set_R8(c, i, v)
-#define SET_16(c, i, v) set_R16(c, i, v)
-#define SET_32(c, i, v) set_R32(c, i, v)
-#define SET_64(c, i, v) set_R64(c, i, v)
 
 #define DEF_MOV(bits) \
 static INSN(mov_EG_r##bits) { SET_##bits(cpu, in->rm, GET_##bits(cpu, in->reg)); } \
