@@ -27,6 +27,7 @@ Cpu *cpu_new(const CpuEnv *env)
     cpu->env = *env;
     cpu->bc = bc_new(env->mem->ram_size);
     phys_add_listener(env->mem, map_changed, cpu);
+    phys_add_write_listener(env->mem, cpu_ram_written, cpu);
     cpu_power_on(cpu);
     return cpu;
 }
@@ -35,6 +36,8 @@ void cpu_free(Cpu *cpu)
 {
     if (!cpu)
         return;
+    phys_remove_listener(cpu->env.mem, map_changed, cpu);
+    phys_remove_write_listener(cpu->env.mem, cpu_ram_written, cpu);
     bc_free(cpu->bc);
     free(cpu);
 }
@@ -47,15 +50,15 @@ static void set_seg(SegCache *s, uint16_t sel, uint64_t base, uint32_t limit, ui
     s->attr = attr;
 }
 
-/* Power-on state (Intel SDM vol. 3, table 9-1). */
-void cpu_power_on(Cpu *cpu)
+/* Power-on state (Intel SDM vol. 3, table 9-1), shared by every backend so they
+ * all start identically.  Keeps s->cpuid_version (the CPU model's signature,
+ * also in EDX after reset); 0 selects CPU_DEFAULT_VERSION. */
+void cpu_state_power_on(CpuState *s)
 {
-    CpuState *s = &cpu->s;
     uint32_t version = s->cpuid_version ? s->cpuid_version : CPU_DEFAULT_VERSION;
     memset(s, 0, sizeof *s);
-    memset(cpu->r, 0, sizeof cpu->r);
     s->cpuid_version = version;
-    cpu->r[R_EDX] = version;
+    s->regs[R_EDX] = version;
     s->rip = 0xfff0;
     s->rflags = 0x2;
     s->cr0 = CR0_ET | CR0_NW | CR0_CD;
@@ -70,6 +73,14 @@ void cpu_power_on(Cpu *cpu)
     s->dr[7] = 0x400;
     s->pat = 0x0007040600070406ull;
     s->apic_base = 0xfee00900;
+}
+
+void cpu_power_on(Cpu *cpu)
+{
+    CpuState *s = &cpu->s;
+    cpu_state_power_on(s);
+    memcpy(cpu->r, s->regs, sizeof s->regs);
+    cpu->r[R_ZERO] = cpu->r[R_BRIP] = 0;
     cpu->tsc_offset = 0;
     lf_set(cpu, 0);
     cpu->exc_vector = -1;

@@ -166,6 +166,19 @@ void code_write_hit(Cpu *cpu, uint64_t phys, unsigned size)
     }
 }
 
+void cpu_ram_written(void *opaque, uint64_t addr, uint64_t len)
+{
+    Cpu *cpu = opaque;
+    while (len) {
+        uint64_t chunk = 4096 - (addr & 4095);
+        if (chunk > len)
+            chunk = len;
+        code_write_hit(cpu, addr, (unsigned)chunk);
+        addr += chunk;
+        len -= chunk;
+    }
+}
+
 /* Marks bytes [phys, phys+len) of one page as code and chains b on the page. */
 static void add_code_range(Cpu *cpu, Block *b, int slot, uint64_t phys, unsigned len)
 {

@@ -58,6 +58,9 @@ int64_t ram_page_index(Cpu *cpu, uint64_t phys);
 bool code_page_has_code(Cpu *cpu, uint64_t phys);
 /* A write of size bytes at phys hit a page with code: invalidate what it touches. */
 void code_write_hit(Cpu *cpu, uint64_t phys, unsigned size);
+/* Write listener (hw/memory.h): RAM written behind the CPU's back (DMA,
+ * loaders) may hold decoded code. */
+void cpu_ram_written(void *opaque, uint64_t addr, uint64_t len);
 /* Drops the jump-cache entries that might hold blocks on the page of lin. */
 void jc_flush_page(Cpu *cpu, uint64_t lin);
 void jc_flush(Cpu *cpu);

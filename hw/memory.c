@@ -29,6 +29,43 @@ void phys_add_listener(PhysMem *pm, MapListener fn, void *opaque)
     }
 }
 
+void phys_remove_listener(PhysMem *pm, MapListener fn, void *opaque)
+{
+    for (int i = 0; i < pm->nlisteners; i++) {
+        if (pm->listeners[i].fn == fn && pm->listeners[i].opaque == opaque) {
+            for (int j = i + 1; j < pm->nlisteners; j++)
+                pm->listeners[j - 1] = pm->listeners[j];
+            pm->nlisteners--;
+            return;
+        }
+    }
+}
+
+void phys_add_write_listener(PhysMem *pm, WriteListener fn, void *opaque)
+{
+    if (pm->nwlisteners < PHYS_MAX_LISTENERS) {
+        pm->wlisteners[pm->nwlisteners].fn = fn;
+        pm->wlisteners[pm->nwlisteners].opaque = opaque;
+        pm->nwlisteners++;
+    }
+}
+
+void phys_remove_write_listener(PhysMem *pm, WriteListener fn, void *opaque)
+{
+    for (int i = 0; i < pm->nwlisteners; i++) {
+        if (pm->wlisteners[i].fn == fn && pm->wlisteners[i].opaque == opaque) {
+            pm->wlisteners[i] = pm->wlisteners[--pm->nwlisteners];
+            return;
+        }
+    }
+}
+
+static void notify_write(PhysMem *pm, uint64_t addr, uint64_t len)
+{
+    for (int i = 0; i < pm->nwlisteners; i++)
+        pm->wlisteners[i].fn(pm->wlisteners[i].opaque, addr, len);
+}
+
 void phys_map_changed(PhysMem *pm)
 {
     pm->generation++;
@@ -133,6 +170,52 @@ MemRegion *phys_lookup(PhysMem *pm, uint64_t addr)
     return best;
 }
 
+/* End of a region, saturated at 2^64 - 1 (a region ending at 2^64 is fine). */
+static uint64_t region_last(const MemRegion *r)
+{
+    return r->base + (r->size - 1);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+void phys_flatten(PhysMem *pm, FlatRangeFn fn, void *opaque)
+{
+    /* Every region start and (end + 1) is a boundary; between two consecutive
+     * boundaries one region (or none) decodes everything. */
+    uint64_t b[2 * PHYS_MAX_REGIONS];
+    int nb = 0;
+    for (int i = 0; i < pm->nregions; i++) {
+        MemRegion *r = &pm->regions[i];
+        if (!r->enabled || !r->size)
+            continue;
+        b[nb++] = r->base;
+        if (region_last(r) != UINT64_MAX)
+            b[nb++] = region_last(r) + 1;
+    }
+    qsort(b, (size_t)nb, sizeof b[0], cmp_u64);
+    MemRegion *cur = NULL;
+    uint64_t cur_start = 0, cur_off = 0;
+    for (int i = 0; i < nb; i++) {
+        if (i && b[i] == b[i - 1])
+            continue;
+        MemRegion *r = phys_lookup(pm, b[i]);
+        /* A range continues while the same region decodes contiguously. */
+        if (r == cur && r)
+            continue;
+        if (cur)
+            fn(opaque, cur_start, b[i] - cur_start, cur, cur_off);
+        cur = r;
+        cur_start = b[i];
+        cur_off = r ? b[i] - r->base : 0;
+    }
+    if (cur)   /* the last range ends at 2^64 */
+        fn(opaque, cur_start, 0 - cur_start, cur, cur_off);
+}
+
 uint8_t *phys_host_ptr(PhysMem *pm, uint64_t addr, uint64_t len, bool write)
 {
     MemRegion *r = phys_lookup(pm, addr);
@@ -219,8 +302,10 @@ void phys_write(PhysMem *pm, uint64_t addr, uint64_t value, unsigned size)
     addr &= pm->a20_mask;
     MemRegion *r = phys_lookup(pm, addr);
     if (r && addr - r->base <= r->size - size) {
-        if (r->kind == REGION_RAM)
+        if (r->kind == REGION_RAM) {
             memcpy(r->host + (addr - r->base), &value, size);
+            notify_write(pm, addr, size);
+        }
         else if (r->kind == REGION_MMIO)
             memops_write(r->ops, r->opaque, addr - r->base, value, size);
         return;
@@ -242,10 +327,12 @@ void phys_rw(PhysMem *pm, uint64_t addr, void *buf, uint64_t len, bool write)
             chunk = len;
         uint8_t *host = phys_host_ptr(pm, addr & pm->a20_mask, chunk, write);
         if (host) {
-            if (write)
+            if (write) {
                 memcpy(host, b, chunk);
-            else
+                notify_write(pm, addr & pm->a20_mask, chunk);
+            } else {
                 memcpy(b, host, chunk);
+            }
         } else {
             for (uint64_t i = 0; i < chunk; i++) {
                 if (write)

@@ -35,6 +35,10 @@ typedef struct MemRegion {
 } MemRegion;
 
 typedef void (*MapListener)(void *opaque);
+/* Told about writes to RAM that do not come from the CPU backend itself
+ * (device DMA, loaders, page-table A/D updates): the interpreter drops decoded
+ * code there, dirty tracking marks pages. */
+typedef void (*WriteListener)(void *opaque, uint64_t addr, uint64_t len);
 
 #define PHYS_MAX_REGIONS 64
 #define PHYS_MAX_LISTENERS 8
@@ -44,6 +48,8 @@ typedef struct PhysMem {
     int nregions;
     struct { MapListener fn; void *opaque; } listeners[PHYS_MAX_LISTENERS];
     int nlisteners;
+    struct { WriteListener fn; void *opaque; } wlisteners[PHYS_MAX_LISTENERS];
+    int nwlisteners;
     uint64_t generation;      /* bumped on every map change */
     /* The main RAM block: guest physical [0, ram_below_4g) and
      * [4 GiB, 4 GiB + ram_size - ram_below_4g) map to ram[0..ram_size). */
@@ -66,6 +72,9 @@ MemRegion *phys_add_mmio(PhysMem *pm, const char *name, uint64_t base, uint64_t 
 void phys_region_enable(PhysMem *pm, MemRegion *r, bool on);
 void phys_region_move(PhysMem *pm, MemRegion *r, uint64_t base);
 void phys_add_listener(PhysMem *pm, MapListener fn, void *opaque);
+void phys_remove_listener(PhysMem *pm, MapListener fn, void *opaque);
+void phys_add_write_listener(PhysMem *pm, WriteListener fn, void *opaque);
+void phys_remove_write_listener(PhysMem *pm, WriteListener fn, void *opaque);
 void phys_set_a20(PhysMem *pm, bool enabled);
 /* Notifies listeners; called by every map change. */
 void phys_map_changed(PhysMem *pm);
@@ -75,6 +84,15 @@ MemRegion *phys_lookup(PhysMem *pm, uint64_t addr);
 /* Host pointer for [addr, addr+len) if it lies inside one RAM (or, when !write,
  * ROM) region, else NULL.  Used by DMA, loaders and the monitor. */
 uint8_t *phys_host_ptr(PhysMem *pm, uint64_t addr, uint64_t len, bool write);
+/* The flat view of the map: calls fn for each maximal range [start, start+size)
+ * that one region decodes (the enabled region with the highest priority, as
+ * phys_lookup() decides), in address order; unassigned gaps are skipped.
+ * host_off is the offset of start inside r (r->host + host_off for RAM/ROM).
+ * The A20 mask is not applied.  Used by KVM (memory slots) and the monitor. */
+typedef void (*FlatRangeFn)(void *opaque, uint64_t start, uint64_t size, MemRegion *r,
+                            uint64_t host_off);
+void phys_flatten(PhysMem *pm, FlatRangeFn fn, void *opaque);
+
 /* Access of 1, 2, 4 or 8 bytes anywhere: RAM, ROM (writes dropped), MMIO,
  * unassigned (reads all ones, writes dropped). */
 uint64_t phys_read(PhysMem *pm, uint64_t addr, unsigned size);
