@@ -41,6 +41,10 @@ typedef struct AccelOps {
 } AccelOps;
 
 extern const AccelOps accel_interp_ops;
+extern const AccelOps accel_kvm_ops;
 const AccelOps *accel_find(const char *name);
+/* Whether KVM should be the default here: VT-x/AMD-V in the host's CPU flags and
+ * /dev/kvm opens.  why gets the reason either way (for the startup line). */
+bool accel_kvm_available(char *why, size_t len);
 
 #endif

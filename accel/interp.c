@@ -96,7 +96,14 @@ static AccelExit interp_run(void *a, uint64_t deadline)
 }
 
 static void interp_get_state(void *a, CpuState *s) { cpu_get_state(((Interp *)a)->cpu, s); }
-static void interp_set_state(void *a, const CpuState *s) { cpu_set_state(((Interp *)a)->cpu, s); }
+/* The state may come from another backend or a snapshot: RAM may have changed
+ * behind the decoded blocks' back, so they go. */
+static void interp_set_state(void *a, const CpuState *s)
+{
+    Interp *ip = a;
+    cpu_set_state(ip->cpu, s);
+    cpu_flush_code(ip->cpu);
+}
 static void interp_set_intr(void *a, bool level) { cpu_set_intr(((Interp *)a)->cpu, level); }
 static void interp_nmi(void *a) { cpu_raise_nmi(((Interp *)a)->cpu); }
 static void interp_kick(void *a) { cpu_request_exit(((Interp *)a)->cpu); }
@@ -126,5 +133,7 @@ const AccelOps *accel_find(const char *name)
 {
     if (!strcmp(name, "interp") || !strcmp(name, "tcg"))
         return &accel_interp_ops;
+    if (!strcmp(name, "kvm"))
+        return &accel_kvm_ops;
     return NULL;
 }

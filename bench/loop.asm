@@ -9,10 +9,13 @@ bits 16
 org 0
 times 0xfe00 db 0
 
+; The descriptors are marked accessed: this GDT is in ROM, and under KVM the
+; CPU's accessed-bit write to a read-only memory slot is retried forever by
+; KVM's instruction emulator (the guest hangs at the first segment load).
 gdt:
     dq 0
-    dq 0x00cf9a000000ffff      ; 0x08: flat 32-bit code
-    dq 0x00cf92000000ffff      ; 0x10: flat 32-bit data
+    dq 0x00cf9b000000ffff      ; 0x08: flat 32-bit code
+    dq 0x00cf93000000ffff      ; 0x10: flat 32-bit data
 gdtr:
     dw gdtr - gdt - 1
     dd 0xf0000 + gdt

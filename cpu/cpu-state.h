@@ -91,4 +91,8 @@ typedef struct CpuState {
 
 extern const StateDesc cpu_state_desc;
 
+/* Fills s with the architectural power-on state (the same for every backend);
+ * keeps s->cpuid_version (0: the default model). */
+void cpu_state_power_on(CpuState *s);
+
 #endif

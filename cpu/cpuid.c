@@ -58,24 +58,24 @@ static uint32_t max_basic(const Cpu *c)
     return c->cpuid_max_basic && c->cpuid_max_basic < MAX_BASIC ? c->cpuid_max_basic : MAX_BASIC;
 }
 
-void cpuid_query(Cpu *c, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
+/* The model's answer for version (family/model/stepping) and highest basic leaf. */
+static void model_query(uint32_t version, uint32_t maxb, uint32_t leaf, uint32_t out[4])
 {
-    (void)subleaf;
     memset(out, 0, 4 * sizeof out[0]);
     /* Beyond the last leaf Intel parts answer with the highest basic leaf. */
-    if ((leaf < 0x80000000u && leaf > max_basic(c)) || leaf > MAX_EXT)
-        leaf = max_basic(c);
+    if ((leaf < 0x80000000u && leaf > maxb) || leaf > MAX_EXT)
+        leaf = maxb;
     switch (leaf) {
     case 0: {
         static const int order[3] = { 1, 3, 2 };   /* EBX EDX ECX */
-        out[0] = max_basic(c);
+        out[0] = maxb;
         for (int i = 0; i < 3; i++)
             memcpy(&out[order[i]], vendor + i * 4, 4);
         break;
     }
     case 1:
-        out[0] = c->s.cpuid_version ? c->s.cpuid_version : CPU_DEFAULT_VERSION;
-        out[3] = cpuid_features(c);
+        out[0] = version ? version : CPU_DEFAULT_VERSION;
+        out[3] = leaf1_edx;
         break;
     case 2:
         memcpy(out, leaf2, sizeof leaf2);
@@ -92,4 +92,27 @@ void cpuid_query(Cpu *c, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
         memcpy(out, brand + (leaf - 0x80000002u) * 16, 16);   /* EAX EBX ECX EDX */
         break;
     }
+}
+
+void cpuid_query(Cpu *c, uint32_t leaf, uint32_t subleaf, uint32_t out[4])
+{
+    (void)subleaf;
+    model_query(c->s.cpuid_version, max_basic(c), leaf, out);
+}
+
+int cpuid_model_leaves(uint32_t version, CpuidLeaf *out, int max)
+{
+    int n = 0;
+    for (uint32_t leaf = 0; leaf <= MAX_EXT; leaf++) {
+        if (leaf == MAX_BASIC + 1)
+            leaf = 0x80000000u;
+        if (n < max) {
+            out[n].leaf = leaf;
+            out[n].subleaf = 0;
+            out[n].indexed = false;
+            model_query(version, MAX_BASIC, leaf, out[n].r);
+        }
+        n++;
+    }
+    return n;
 }

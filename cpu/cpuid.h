@@ -18,6 +18,18 @@ enum {
 /* CPUID.80000001h:EDX */
 enum { CPUID_EXT_SYSCALL = 1u << 11, CPUID_EXT_NX = 1u << 20, CPUID_EXT_LM = 1u << 29 };
 
+/* One leaf of the model, for backends that load CPUID into hardware (KVM). */
+typedef struct CpuidLeaf {
+    uint32_t leaf, subleaf;
+    bool indexed;            /* the answer depends on the subleaf (ECX) */
+    uint32_t r[4];           /* EAX, EBX, ECX, EDX */
+} CpuidLeaf;
+
+/* Every leaf the model defines (leaves beyond them answer like the highest basic
+ * leaf, as Intel parts do), for CPUID signature version (0: the default).
+ * Writes up to max entries and returns how many there are. */
+int cpuid_model_leaves(uint32_t version, CpuidLeaf *out, int max);
+
 /* CPUID leaf (subleaf for the leaves that have them): EAX, EBX, ECX, EDX. */
 void cpuid_query(Cpu *c, uint32_t leaf, uint32_t subleaf, uint32_t out[4]);
 /* CPUID.1:EDX of this model. */

@@ -95,7 +95,11 @@ static void ss_write(Cpu *c, unsigned osize, uint64_t off, uint64_t v)
 
 /* ENTER imm16, imm8: push the frame pointer, copy level-1 outer frame
  * pointers from the old frame, push the new frame pointer, allocate.  BP or
- * EBP/RBP is set by operand size, SP by stack size. */
+ * EBP/RBP is set by operand size (SDM: "BP <- FrameTemp[15:0]" for a 16-bit
+ * operand, whatever the stack size; Bochs too), SP by stack size.  The final
+ * stack pointer must be writable (SDM ENTER exceptions: #SS(0) if it is
+ * outside the stack segment limit, #PF if a write there would fault; Bochs
+ * probes it the same way), checked before anything is committed. */
 static INSN(enter)
 {
     unsigned osize = in->osize, bytes = 2u << osize;
@@ -114,8 +118,10 @@ static INSN(enter)
         sp = (sp - bytes) & mask;
         ss_write(cpu, osize, sp, frame);
     }
+    sp = (sp - (uint16_t)in->imm) & mask;
+    mem_ref(cpu, SEG_SS, sp, bytes);
     set_reg_osize(cpu, osize, R_EBP, frame);
-    sp_set(cpu, sp - (uint16_t)in->imm);
+    sp_set(cpu, sp);
 }
 
 /* LEAVE: SP = BP (stack size), then pop BP (operand size). */

@@ -1,5 +1,6 @@
 #include "hw/ioport.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,20 +12,72 @@ void io_init(IoSpace *io)
     memset(io, 0, sizeof *io);
 }
 
-void io_map(IoSpace *io, uint16_t base, uint32_t len, const MemOps *ops, void *opaque,
-            const char *name)
+/* A handler slot for a new mapping: a fresh one, or, once the table is full,
+ * one that no port refers to any more (windows that the guest moves around
+ * would otherwise use the table up). */
+static int alloc_handler(IoSpace *io, const MemOps *ops, void *opaque, uint16_t base,
+                         const char *name)
 {
-    if (io->n >= IO_MAX_HANDLERS) {
-        fprintf(stderr, "tandem: too many I/O handlers (adding %s)\n", name);
-        abort();
+    int idx = -1;
+    if (io->n < IO_MAX_HANDLERS) {
+        idx = io->n++;
+    } else {
+        bool used[IO_MAX_HANDLERS] = { false };
+        for (uint32_t p = 0; p < 65536; p++)
+            if (io->map[p])
+                used[io->map[p] - 1] = true;
+        for (int i = 0; i < IO_MAX_HANDLERS && idx < 0; i++)
+            if (!used[i])
+                idx = i;
+        if (idx < 0) {
+            fprintf(stderr, "tandem: too many I/O handlers (adding %s)\n", name);
+            abort();
+        }
     }
-    IoHandler *h = &io->h[io->n++];
+    IoHandler *h = &io->h[idx];
     h->ops = ops;
     h->opaque = opaque;
     h->base = base;
     h->name = name;
+    return idx + 1;
+}
+
+void io_map(IoSpace *io, uint16_t base, uint32_t len, const MemOps *ops, void *opaque,
+            const char *name)
+{
+    int idx = alloc_handler(io, ops, opaque, base, name);
     for (uint32_t p = base; p < (uint32_t)base + len && p < 65536; p++)
-        io->map[p] = (uint8_t)io->n;
+        io->map[p] = (uint8_t)idx;
+}
+
+uint32_t io_map_unclaimed(IoSpace *io, uint16_t base, uint32_t len, const MemOps *ops,
+                          void *opaque, const char *name)
+{
+    uint32_t n = 0;
+    for (uint32_t p = base; p < (uint32_t)base + len && p < 65536; p++)
+        n += !io->map[p];
+    if (!n)
+        return 0;
+    /* The window's slot at this base, if it has one: one slot per window. */
+    int idx = 0;
+    for (int i = 0; i < io->n && !idx; i++)
+        if (io->h[i].ops == ops && io->h[i].opaque == opaque && io->h[i].base == base)
+            idx = i + 1;
+    if (!idx)
+        idx = alloc_handler(io, ops, opaque, base, name);
+    for (uint32_t p = base; p < (uint32_t)base + len && p < 65536; p++)
+        if (!io->map[p])
+            io->map[p] = (uint8_t)idx;
+    return n;
+}
+
+void io_unmap_owner(IoSpace *io, uint16_t base, uint32_t len, const MemOps *ops, void *opaque)
+{
+    for (uint32_t p = base; p < (uint32_t)base + len && p < 65536; p++) {
+        uint8_t idx = io->map[p];
+        if (idx && io->h[idx - 1].ops == ops && io->h[idx - 1].opaque == opaque)
+            io->map[p] = 0;
+    }
 }
 
 void io_unmap(IoSpace *io, uint16_t base, uint32_t len)

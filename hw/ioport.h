@@ -29,6 +29,14 @@ void io_init(IoSpace *io);
 void io_map(IoSpace *io, uint16_t base, uint32_t len, const MemOps *ops, void *opaque,
             const char *name);
 void io_unmap(IoSpace *io, uint16_t base, uint32_t len);
+/* Relocatable windows (PCI I/O BARs and the like) that must not take ports from
+ * the board's fixed devices, nor lose them for good when they move away:
+ * io_map_unclaimed() maps only the ports of [base, base+len) that no handler
+ * decodes (offsets still relative to base) and returns how many it took;
+ * io_unmap_owner() unmaps only the ports of the range that ops/opaque decode. */
+uint32_t io_map_unclaimed(IoSpace *io, uint16_t base, uint32_t len, const MemOps *ops,
+                          void *opaque, const char *name);
+void io_unmap_owner(IoSpace *io, uint16_t base, uint32_t len, const MemOps *ops, void *opaque);
 uint32_t io_read(IoSpace *io, uint16_t port, unsigned size);
 void io_write(IoSpace *io, uint16_t port, uint32_t value, unsigned size);
 /* The name of the device at port, or NULL. */

@@ -32,4 +32,24 @@ static inline void irq_lower(IrqLine *l) { irq_set(l, 0); }
 /* An edge: raise then lower (for devices that signal events). */
 static inline void irq_pulse(IrqLine *l) { irq_set(l, 1); irq_set(l, 0); }
 
+/* One wire driven by several outputs (an ISA IRQ shared by gated drivers,
+ * like COM1 and COM3 on IRQ4): `out` is high while any input is.  Connect
+ * input k (0..31) with irq_connect(line, irq_or_input, or, k). */
+typedef struct IrqOr {
+    IrqLine out;
+    unsigned inputs;        /* bit k: input k is high */
+} IrqOr;
+
+static inline void irq_or_input(void *opaque, int n, int level)
+{
+    IrqOr *o = (IrqOr *)opaque;
+    unsigned before = o->inputs;
+    if (level)
+        o->inputs |= 1u << (n & 31);
+    else
+        o->inputs &= ~(1u << (n & 31));
+    if (!before != !o->inputs)
+        irq_set(&o->out, o->inputs != 0);
+}
+
 #endif

@@ -139,8 +139,14 @@ int machine_run(Machine *m)
     for (;;) {
         if (m->quit)
             return m->exit_code;
-        if (m->reset_requested)
+        if (m->reset_requested) {
+            if (m->no_reboot) {
+                /* As QEMU: -no-reboot turns every guest reset into an exit. */
+                fprintf(stderr, "tandem: guest requested a reset; -no-reboot given, exiting\n");
+                return 0;
+            }
             machine_reset(m);
+        }
         if (m->nfds)
             machine_poll_fds(m, 0);
         clock_run_timers(&m->clock);

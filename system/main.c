@@ -1,5 +1,6 @@
 /* tandem: the PC emulator's entry point. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +21,27 @@ int main(int argc, char **argv)
         fprintf(stderr, "tandem: cannot open log file '%s': %s\n", cfg.log_file, strerror(errno));
         return 1;
     }
-    const char *accel = cfg.accel ? cfg.accel : "interp";
-    const AccelOps *ops = accel_find(accel);
-    if (!ops) {
-        fprintf(stderr, "tandem: unknown accelerator '%s' (interp, kvm)\n", accel);
+    /* The backend: -accel/-enable-kvm, else KVM where the host has VT-x/AMD-V and
+     * /dev/kvm opens, else the interpreter. */
+    const AccelOps *ops;
+    char why[256];
+    bool auto_kvm = false;
+    if (cfg.accel) {
+        ops = accel_find(cfg.accel);
+        if (!ops) {
+            fprintf(stderr, "tandem: unknown accelerator '%s' (interp, kvm)\n", cfg.accel);
+            return 1;
+        }
+        snprintf(why, sizeof why, "requested");
+    } else if (cfg.icount_shift >= 0) {
+        ops = &accel_interp_ops;
+        snprintf(why, sizeof why, "-icount needs the interpreter");
+    } else {
+        auto_kvm = accel_kvm_available(why, sizeof why);
+        ops = auto_kvm ? &accel_kvm_ops : &accel_interp_ops;
+    }
+    if (ops == &accel_kvm_ops && cfg.icount_shift >= 0) {
+        fprintf(stderr, "tandem: -icount needs -accel interp: under KVM the guest runs on the host clock\n");
         return 1;
     }
 
@@ -42,10 +60,16 @@ int main(int argc, char **argv)
     char err[256] = "";
     m.accel_ops = ops;
     m.accel = ops->create(&m, err, sizeof err);
+    if (!m.accel && auto_kvm) {
+        snprintf(why, sizeof why, "KVM failed: %s", err);
+        ops = m.accel_ops = &accel_interp_ops;
+        m.accel = ops->create(&m, err, sizeof err);
+    }
     if (!m.accel) {
         fprintf(stderr, "tandem: cannot start accelerator %s: %s\n", ops->name, err);
         return 1;
     }
+    fprintf(stderr, "tandem: accelerator: %s (%s)\n", ops->name, why);
     machine_reset(&m);
     int code = machine_run(&m);
     log_flush();

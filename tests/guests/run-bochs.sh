@@ -18,6 +18,7 @@ cpu: count=1, ips=50000000, ignore_bad_msrs=0
 display_library: rfb, options="timeout=0"
 port_e9_hack: enabled=1
 speaker: enabled=0
+mouse: type=imps2
 sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
 log: $dir/bochs.log
 panic: action=fatal

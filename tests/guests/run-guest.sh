@@ -6,7 +6,8 @@
 # same flags), with the debugcon log on port 0xE9 and isa-debug-exit on 0xF4.
 # Prints "PASS NAME" (exit 0) or "FAIL NAME: reason" (exit 1).
 # Extra emulator flags may be given in $GUEST_EXTRA_FLAGS (e.g. "-accel kvm").
-# The log is kept in $GUEST_LOG_DIR/NAME.log if GUEST_LOG_DIR is set.
+# The log is kept in $GUEST_LOG_DIR/NAME.log if GUEST_LOG_DIR is set, the
+# emulator's stderr in $GUEST_LOG_DIR/NAME.err.
 set -u
 if [ $# -lt 2 ]; then
     echo "usage: $0 EMULATOR_BINARY IMAGE.bin [timeout_s]" >&2
@@ -76,5 +77,6 @@ else
     echo "PASS $name ($n checks)"
 fi
 [ $keep -eq 1 ] || rm -f "$log"
+[ $keep -eq 1 ] && cp "$errf" "$GUEST_LOG_DIR/$name.err"
 rm -f "$errf"
 exit $result

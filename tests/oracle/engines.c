@@ -53,6 +53,20 @@ static void mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t v, v
     (void)uc; (void)off; (void)size; (void)v; (void)opaque;
 }
 
+/* Runs one instruction: the hook stops Unicorn when it is about to start a
+ * second one (what an instruction count of 1 does, but the harness learns
+ * where: see eng_step_unicorn). */
+static void hook_code(uc_engine *uc, uint64_t address, uint32_t size, void *opaque)
+{
+    (void)size;
+    Engines *e = opaque;
+    if (++e->u_hook_n >= 2) {
+        e->u_stop_pc = address;
+        e->u_hook_stop = true;
+        U.emu_stop(uc);
+    }
+}
+
 static void hook_intr(uc_engine *uc, uint32_t intno, void *opaque)
 {
     Engines *e = opaque;
@@ -60,18 +74,9 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *opaque)
     U.emu_stop(uc);
 }
 
-static void hook_write(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
-                       void *opaque)
+void eng_resync_memory(Engines *e)
 {
-    (void)uc; (void)type; (void)value;
-    Engines *e = opaque;
-    if (e->nwrites < MAX_WRITES) {
-        e->writes[e->nwrites].addr = (uint32_t)addr;
-        e->writes[e->nwrites].size = (uint32_t)size;
-    }
-    e->nwrites++;
-    if (addr < CODE_LIN + CODE_SIZE && addr + (uint64_t)size > CODE_LIN)
-        e->code_written = true;
+    memcpy(e->u_ram, e->t_ram, RAM_SIZE);
 }
 
 uint32_t code_lin = CODE_LIN16;
@@ -85,15 +90,21 @@ static void unicorn_open(Engines *e)
     if (err)
         fatal("uc_open", err);
     e->uc = uc;
-    if ((err = U.mem_map_ptr(uc, 0, RAM_SIZE, UC_PROT_ALL, e->u_ram)))
+    /* RAM, the code area not writable: a write into it stops Unicorn with
+     * UC_ERR_WRITE_PROT (code_written), before QEMU's self-modifying-code
+     * handling would restart the instruction */
+    if ((err = U.mem_map_ptr(uc, 0, CODE_LIN, UC_PROT_ALL, e->u_ram)) ||
+        (err = U.mem_map_ptr(uc, CODE_LIN, CODE_SIZE, UC_PROT_READ | UC_PROT_EXEC, e->u_ram + CODE_LIN)) ||
+        (err = U.mem_map_ptr(uc, CODE_LIN + CODE_SIZE, RAM_SIZE - CODE_LIN - CODE_SIZE, UC_PROT_ALL,
+                             e->u_ram + CODE_LIN + CODE_SIZE)))
         fatal("uc_mem_map_ptr", err);
     if ((err = U.mmio_map(uc, RAM_SIZE, 0x100000000ull - RAM_SIZE, mmio_read, NULL, mmio_write, NULL)))
         fatal("uc_mmio_map", err);
     uc_hook h;
     if ((err = U.hook_add(uc, &h, UC_HOOK_INTR, (void *)hook_intr, e, 1, 0)))
         fatal("U.hook_add(INTR)", err);
-    if ((err = U.hook_add(uc, &h, UC_HOOK_MEM_WRITE, (void *)hook_write, e, 0, RAM_SIZE - 1)))
-        fatal("U.hook_add(MEM_WRITE)", err);
+    if ((err = U.hook_add(uc, &h, UC_HOOK_CODE, (void *)hook_code, e, 1, 0)))
+        fatal("U.hook_add(CODE)", err);
     if (e->mode == 32) {
         uc_x86_mmr g = { 0, GDT_BASE, GDT_LIMIT, 0 };
         if ((err = U.reg_write(uc, UC_X86_REG_GDTR, &g)))
@@ -163,6 +174,7 @@ void eng_init(Engines *e, int mode)
 }
 
 static void unicorn_set_regs(Engines *e, const Regs *r);
+static void relax_segments(const Engines *e, CpuState *st);
 
 void eng_unicorn_forget_exception(Engines *e, const Regs *r)
 {
@@ -185,9 +197,22 @@ uint32_t eng_linear_pc(const Engines *e, const Regs *r)
     return e->mode == 32 ? r->eip : (uint32_t)r->seg[OS_CS] * 16 + r->eip;
 }
 
+bool eng_gdt_changed(const Engines *e)
+{
+    return e->mode == 32 && (memcmp(e->t_ram + GDT_BASE, gdt32, sizeof gdt32) ||
+                             memcmp(e->u_ram + GDT_BASE, gdt32, sizeof gdt32));
+}
+
 uint32_t eng_seg_base(const Engines *e, int seg)
 {
     return (uint32_t)CPU(e)->s.seg[seg].base;
+}
+
+uint32_t eng_stack_lin(const Engines *e, uint32_t esp)
+{
+    const SegCache *ss = &CPU(e)->s.seg[SEG_SS];
+    bool big = e->mode == 32 && (ss->attr & SA_DB);
+    return (uint32_t)ss->base + (big ? esp : esp & 0xffff);
 }
 
 void eng_load_code(Engines *e, const uint8_t *code, uint32_t len)
@@ -354,11 +379,10 @@ int eng_step_tandem(Engines *e)
     return -1;
 }
 
-int eng_step_unicorn(Engines *e, const InsnInfo *ii, int *errp, int count, uint64_t until_lin)
+int eng_step_unicorn(Engines *e, const InsnInfo *ii, int *errp, uint64_t until_lin)
 {
     uc_engine *uc = UC(e);
     e->u_int = -1;
-    e->nwrites = 0;
     e->code_written = false;
     *errp = 0;
     uint32_t eip0, eip;
@@ -379,10 +403,16 @@ int eng_step_unicorn(Engines *e, const InsnInfo *ii, int *errp, int count, uint6
             unicorn_open(e);
             return ENG_UC_ABORTED;
         }
-        int err = U.emu_start(uc, pc, until, 0, (size_t)count);
+        e->u_hook_n = 0;
+        e->u_hook_stop = false;
+        int err = U.emu_start(uc, pc, until, 0, 0);
         in_unicorn = 0;
         if (err == UC_ERR_INSN_INVALID)
             return 6;
+        if (err == UC_ERR_WRITE_PROT) {
+            e->code_written = true;     /* only the code area is read-only */
+            return -1;
+        }
         if (e->u_int >= 0)
             return e->u_int;
         if (err) {
@@ -390,17 +420,17 @@ int eng_step_unicorn(Engines *e, const InsnInfo *ii, int *errp, int count, uint6
             return -1;
         }
         U.reg_read(uc, UC_X86_REG_EIP, &eip);
-        if (e->mode == 16) {
+        if (e->mode == 16)
+            U.reg_read(uc, UC_X86_REG_CS, &cs);
+        if (e->u_hook_stop) {
             /* Unicorn 2.0.1 bug (see unicorn-bugs.c, harness workarounds):
-             * stopped by the instruction count anywhere but at `until`, it
-             * leaves the linear address in EIP.  Put the offset back. */
-            uint16_t ncs;
-            U.reg_read(uc, UC_X86_REG_CS, &ncs);
-            if ((uint64_t)ncs * 16 + eip != until && eip >= (uint32_t)ncs * 16) {
-                eip -= (uint32_t)ncs * 16;
-                U.reg_write(uc, UC_X86_REG_EIP, &eip);
-            }
-            cs = ncs;
+             * stopped from a code hook (as by an instruction count), it
+             * leaves the linear address in EIP.  The hook saw that address:
+             * the offset is it less the (new) CS base, modulo 2^32 (an EIP
+             * above FFFF in real mode wraps the linear address). */
+            uint32_t base = e->mode == 16 ? (uint32_t)cs << 4 : 0;
+            eip = (uint32_t)e->u_stop_pc - base;
+            U.reg_write(uc, UC_X86_REG_EIP, &eip);
         }
         if (!rep || eip != eip0)
             return -1;
@@ -408,18 +438,44 @@ int eng_step_unicorn(Engines *e, const InsnInfo *ii, int *errp, int count, uint6
     return -1;
 }
 
+/* Every segment flat as QEMU treats them: limit 4 GiB; in protected mode
+ * present writable data (CS keeps being code through its cache anyway). */
+static void relax_segments(const Engines *e, CpuState *st)
+{
+    for (int i = 0; i < 6; i++) {
+        st->seg[i].limit = 0xffffffffu;
+        if (e->mode == 32)
+            st->seg[i].attr = (uint16_t)((st->seg[i].attr & (3 << SA_DPL_SHIFT)) | 0xc93);
+    }
+}
+
 int eng_rerun_relaxed(Engines *e, const Regs *pre, Regs *post)
 {
     CpuState st;
     tandem_state(e, pre, &st);
-    for (int i = 0; i < 6; i++) {
-        st.seg[i].limit = 0xffffffffu;
-        if (e->mode == 32)
-            st.seg[i].attr = (uint16_t)((st.seg[i].attr & (3 << SA_DPL_SHIFT)) | 0xc93);
-    }
+    relax_segments(e, &st);
     cpu_set_state(CPU(e), &st);
     int exc = eng_step_tandem(e);
     eng_get_tandem(e, post);
+    return exc;
+}
+
+int eng_rerun_poke(Engines *e, const Regs *pre, bool relaxed, uint32_t lin, const uint8_t *bytes, int n,
+                   Regs *post)
+{
+    uint8_t save[16];
+    if (n > (int)sizeof save || lin >= RAM_SIZE || lin + (uint32_t)n > RAM_SIZE)
+        return -2;
+    memcpy(save, e->t_ram + lin, (size_t)n);
+    memcpy(e->t_ram + lin, bytes, (size_t)n);
+    CpuState st;
+    tandem_state(e, pre, &st);
+    if (relaxed)
+        relax_segments(e, &st);
+    cpu_set_state(CPU(e), &st);
+    int exc = eng_step_tandem(e);
+    eng_get_tandem(e, post);
+    memcpy(e->t_ram + lin, save, (size_t)n);
     return exc;
 }
 

@@ -5,10 +5,6 @@
 
 #include "tests/oracle/oracle.h"
 
-/* A memory write seen by Unicorn during one step (UC_HOOK_MEM_WRITE). */
-typedef struct WriteRec { uint32_t addr; uint32_t size; } WriteRec;
-#define MAX_WRITES 256
-
 typedef struct Engines {
     int mode;
     /* Tandem */
@@ -18,12 +14,13 @@ typedef struct Engines {
     void *uc;
     uint8_t *u_ram;
     int u_int;                     /* vector from UC_HOOK_INTR, -1 none */
-    WriteRec writes[MAX_WRITES];
-    int nwrites;                   /* > MAX_WRITES: overflow */
-    bool code_written;             /* a write hit the code area */
+    bool code_written;             /* Unicorn tried to write into the code area */
     uint32_t code_len;             /* bytes of code loaded last */
     void *uc_ctx0;                 /* Unicorn's CPU state before any exception */
     uint64_t uc_aborts;            /* Unicorn instances lost to an abort() */
+    int u_hook_n;                  /* instructions started in this uc_emu_start */
+    bool u_hook_stop;              /* stopped by the code hook at u_stop_pc */
+    uint64_t u_stop_pc;            /* linear address */
 } Engines;
 
 /* eng_step_unicorn(): Unicorn aborted the process while translating (caught;
@@ -31,6 +28,8 @@ typedef struct Engines {
 #define ENG_UC_ABORTED 1000
 
 void eng_init(Engines *e, int mode);
+/* Copies Tandem's RAM to Unicorn's. */
+void eng_resync_memory(Engines *e);
 void eng_free(Engines *e);
 /* Puts the stream's code and the registers into both engines. */
 void eng_load_code(Engines *e, const uint8_t *code, uint32_t len);
@@ -38,14 +37,19 @@ void eng_set_regs(Engines *e, const Regs *r);
 /* Runs one instruction.  A REP string instruction runs to its end (or fault).
  * Returns the exception vector, -1 none; *err gets Unicorn's uc_err. */
 int eng_step_tandem(Engines *e);
-/* count: Unicorn's instruction budget (1).  until_lin: where Unicorn must stop
+/* until_lin: where Unicorn must stop
  * (0: after the instruction); a branch out of the code area stops at its
  * target, so Unicorn does not translate (random) bytes there. */
-int eng_step_unicorn(Engines *e, const InsnInfo *ii, int *err, int count, uint64_t until_lin);
+int eng_step_unicorn(Engines *e, const InsnInfo *ii, int *err, uint64_t until_lin);
 void eng_get_tandem(Engines *e, Regs *r);
 void eng_get_unicorn(Engines *e, Regs *r);
 /* Re-runs one instruction in Tandem from pre with flat data segments. */
 int eng_rerun_relaxed(Engines *e, const Regs *pre, Regs *post);
+/* Re-runs one instruction in Tandem from pre (with flat segments if
+ * relaxed) with n bytes at lin (RAM) replaced for the run; -2 if lin is not
+ * in RAM. */
+int eng_rerun_poke(Engines *e, const Regs *pre, bool relaxed, uint32_t lin, const uint8_t *bytes, int n,
+                   Regs *post);
 void eng_set_eip(Engines *e, uint32_t eip);
 /* After Unicorn took an exception: back to a CPU state that has not seen one,
  * with registers r.  (QEMU remembers the exception being delivered to detect
@@ -56,7 +60,11 @@ void eng_unicorn_forget_exception(Engines *e, const Regs *r);
  * were partly undefined, so the next one starts from the same state). */
 void eng_unicorn_take_regs(Engines *e, const Regs *r);
 uint32_t eng_linear_pc(const Engines *e, const Regs *r);
+/* 32-bit mode: an instruction wrote into the GDT (in either engine). */
+bool eng_gdt_changed(const Engines *e);
 /* Base of segment register seg (OS_*) in Tandem's current state. */
 uint32_t eng_seg_base(const Engines *e, int seg);
+/* Linear address of SS:esp (16- or 32-bit stack) in Tandem's current state. */
+uint32_t eng_stack_lin(const Engines *e, uint32_t esp);
 
 #endif

@@ -9,7 +9,7 @@
 const char *const insn_class_names[IC_NCLASS] = {
     "compared", "port I/O", "HLT", "software interrupt", "far transfer/IRET", "system",
     "x87", "MMX/SSE", "nondeterministic (CPUID/RDTSC/MSR)", "undocumented opcode",
-    "undecodable",
+    "extension not in the CPU model (VEX, 0F 0D prefetch, RTM)", "undecodable",
 };
 
 /* ModRM presence: one bit per opcode. */
@@ -58,6 +58,12 @@ static int classify1(const InsnInfo *ii, int mode)
         return IC_UNDOC;
     if (op == 0x63 && mode == 32)
         return IC_SYSTEM;   /* ARPL */
+    /* LES/LDS with a register operand are VEX prefixes on AVX processors
+     * (Unicorn executes AVX); XABORT/XBEGIN are RTM.  Neither is in the model. */
+    if ((op == 0xc4 || op == 0xc5) && ii->has_modrm && ii->mod == 3)
+        return IC_NOTMODEL;
+    if ((op == 0xc6 || op == 0xc7) && ii->has_modrm && ii->modrm == 0xf8)
+        return IC_NOTMODEL;
     return IC_OK;
 }
 
@@ -68,6 +74,8 @@ static int classify2(const InsnInfo *ii)
         return op == 0x31 || op == 0x32 || op == 0x33 ? IC_NONDET : IC_SYSTEM;
     if (op == 0xa2)
         return IC_NONDET;
+    if (op == 0x0d)
+        return IC_NOTMODEL;     /* PREFETCH/PREFETCHW (3DNow!, PRFCHW) */
     if (op == 0x0e || op == 0x0f || op == 0x77 || op == 0xae)
         return IC_SIMD;
     if ((op >= 0x10 && op <= 0x17) || (op >= 0x28 && op <= 0x2f) || (op >= 0x38 && op <= 0x3f) ||

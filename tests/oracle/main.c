@@ -57,7 +57,7 @@ typedef struct Opts {
 
 enum { SK_LEFT_CODE = IC_NCLASS, SK_LONG_REP, SK_CODE_WRITE, SK_UC_ABORT, SK_TF, SK_UNIMPL, SK_NREASONS };
 static const char *const skip_extra[] = {
-    "left the code area (stream ended)", "REP count too large", "wrote into the code area (stream ended)",
+    "left the code area (stream ended)", "REP count too large", "wrote into the code area or the GDT (stream ended)",
     "Unicorn aborted (an encoding missing from unicorn_crashers)", "TF set (stream ended)",
     "not implemented in Tandem",
 };
@@ -77,7 +77,7 @@ typedef struct Run {
     uint8_t *snap;              /* memory at the start of the group */
     long stream_no;
     Stream *group;              /* the streams since the snapshot */
-    bool reported_in_group[64];
+    bool reported_in_group[256];
     int group_pos;
     int fam_list[FAM_COUNT];
     int nfam;
@@ -133,17 +133,83 @@ typedef struct Cmp {
     Undef u;
 } Cmp;
 
-static bool mem_range_differs(Run *run, uint32_t a, uint32_t size)
+/* ---- the pages an instruction may write ----
+ * Compared after every step; a write anywhere else is found by the compare of
+ * all RAM after each group of streams, and the group's replay then compares
+ * all of it after every instruction. */
+typedef struct PageSet { uint16_t *p; int n, max; } PageSet;
+
+static void add_page(PageSet *ps, uint32_t lin)
 {
-    if (a >= RAM_SIZE)
-        return false;
-    if (a + size > RAM_SIZE)
-        size = RAM_SIZE - a;
-    return memcmp(run->e.t_ram + a, run->e.u_ram + a, size) != 0;
+    if (lin >= RAM_SIZE)
+        return;
+    uint16_t pg = (uint16_t)(lin >> 12);
+    for (int i = 0; i < ps->n; i++)
+        if (ps->p[i] == pg)
+            return;
+    if (ps->n < ps->max)
+        ps->p[ps->n++] = pg;
+}
+
+/* [base + off, base + off + len) with offsets wrapping at mask */
+static void add_range(PageSet *ps, uint32_t base, uint32_t off, uint32_t len, uint32_t mask)
+{
+    off &= mask;
+    while (len) {
+        uint32_t chunk = mask - off + 1;          /* bytes before the offset wraps */
+        if (chunk == 0 || chunk > len)
+            chunk = len;
+        uint32_t first = (base + off) & ~0xfffu, last = (base + off + chunk - 1) & ~0xfffu;
+        for (uint32_t p = first;; p += 4096) {
+            add_page(ps, p);
+            if (p >= last || ps->n == ps->max)
+                break;
+        }
+        len -= chunk;
+        off = 0;
+    }
+}
+
+static int write_pages(Run *run, const InsnInfo *ii, const Regs *pre, const Regs *t, const Regs *u,
+                       uint32_t mem_lin, uint16_t *out)
+{
+    Engines *e = &run->e;
+    PageSet ps = { out, 0, 64 };
+    if (ii->mem) {
+        add_range(&ps, mem_lin, 0, 16, ~0u);
+        if (ii->two_byte && (ii->op == 0xab || ii->op == 0xb3 || ii->op == 0xbb)) {
+            /* BTS/BTR/BTC m, r: the bit offset reaches beyond the operand */
+            int32_t bit = ii->osize == 16 ? (int16_t)pre->r[ii->reg] : (int32_t)pre->r[ii->reg];
+            add_range(&ps, mem_lin + (uint32_t)((bit >> 3) & ~3), 0, 8, ~0u);
+        }
+    }
+    if (!ii->two_byte && (ii->op == 0xa2 || ii->op == 0xa3))      /* MOV moffs, eAX */
+        add_range(&ps, eng_seg_base(e, ii->seg >= 0 ? ii->seg : OS_DS), ii->imm, 4,
+                  ii->asize == 16 ? 0xffff : ~0u);
+    /* the stack below SS:eSP (pushes, ENTER's frame: up to 128 bytes) and
+     * just above it */
+    uint32_t ss = eng_seg_base(e, OS_SS);
+    uint32_t smask = eng_stack_lin(e, 0x10000) - ss == 0x10000 ? ~0u : 0xffff;
+    add_range(&ps, ss, pre->r[OR_ESP] - 160, 176, smask);
+    if (ii->string) {
+        /* ES:eDI from where it was to where either engine left it */
+        uint32_t amask = ii->asize == 16 ? 0xffff : ~0u, es = eng_seg_base(e, OS_ES);
+        uint32_t d0 = pre->r[OR_EDI] & amask;
+        for (int k = 0; k < 2; k++) {
+            uint32_t d1 = (k ? u : t)->r[OR_EDI] & amask;
+            uint32_t lo = d0 < d1 ? d0 : d1, hi = d0 < d1 ? d1 : d0;
+            if (hi - lo <= 0x10000)
+                add_range(&ps, es, lo - 8, hi - lo + 16, amask);
+            else
+                add_range(&ps, es, hi - 8, lo - hi + 16, amask);   /* wrapped */
+        }
+    }
+    return ps.n;
 }
 
 static uint32_t compare(Run *run, const InsnInfo *ii, const uint8_t *bytes, const Regs *pre,
-                        const Regs *t, const Regs *u, int exc_t, int exc_u, bool full_mem, Undef *un)
+                        const Regs *t, const Regs *u, int exc_t, int exc_u, bool full_mem,
+                        uint32_t mem_lin, Undef *un)
 {
     uint32_t diff = 0;
     insn_undefined(ii, bytes, pre, u, run->o.mode, un);
@@ -162,26 +228,25 @@ static uint32_t compare(Run *run, const InsnInfo *ii, const uint8_t *bytes, cons
         if (t->seg[i] != u->seg[i])
             diff |= DIFF_SEG;
     Engines *e = &run->e;
-    int nw = e->nwrites < MAX_WRITES ? e->nwrites : MAX_WRITES;
-    if (un->mem_result || un->push_sreg32) {
-        /* undefined bytes: take Tandem's so the images agree */
-        for (int i = 0; i < nw; i++) {
-            uint32_t a = e->writes[i].addr, sz = e->writes[i].size;
-            if (un->push_sreg32 && sz == 4)
-                a += 2, sz = 2;
-            else if (!un->mem_result)
-                continue;
-            if (a < RAM_SIZE && a + sz <= RAM_SIZE)
-                memcpy(e->u_ram + a, e->t_ram + a, sz);
-        }
-    }
-    if (full_mem || e->nwrites > MAX_WRITES) {
+    /* undefined bytes: take Tandem's so the images agree */
+    uint32_t ua = ~0u, usz = 0;
+    if (un->mem_result)
+        ua = mem_lin, usz = (uint32_t)ii->osize / 8;          /* SHLD/SHRD m, count > size */
+    else if (un->push_sreg32 && !(diff & DIFF_GPR))
+        ua = eng_stack_lin(e, t->r[OR_ESP]) + 2, usz = 2;     /* the slot's upper half */
+    if (ua < RAM_SIZE && ua + usz <= RAM_SIZE)
+        memcpy(e->u_ram + ua, e->t_ram + ua, usz);
+    if (full_mem) {
         if (memcmp(e->t_ram, e->u_ram, RAM_SIZE))
             diff |= DIFF_MEM;
     } else {
-        for (int i = 0; i < nw; i++)
-            if (mem_range_differs(run, e->writes[i].addr, e->writes[i].size))
+        uint16_t pages[64];
+        int np = write_pages(run, ii, pre, t, u, mem_lin, pages);
+        for (int i = 0; i < np && !(diff & DIFF_MEM); i++) {
+            size_t off = (size_t)pages[i] << 12;
+            if (memcmp(e->t_ram + off, e->u_ram + off, 4096))
                 diff |= DIFF_MEM;
+        }
     }
     return diff;
 }
@@ -278,15 +343,42 @@ static bool read_t_cb(void *p, const InsnInfo *ii, int size, uint32_t *val)
     return true;
 }
 
+static int rerun_poke_cb(void *p, bool relaxed, uint32_t lin, const uint8_t *bytes, int n, Regs *post)
+{
+    Ctx *c = p;
+    return eng_rerun_poke(&c->run->e, &c->pre, relaxed, lin, bytes, n, post);
+}
+
+static bool read_lin_cb(void *p, uint32_t lin, int size, uint32_t *val)
+{
+    Ctx *c = p;
+    *val = 0;
+    for (int k = 0; k < size; k++) {
+        uint32_t a = lin + (uint32_t)k;
+        *val |= (uint32_t)(a < RAM_SIZE ? c->run->e.t_ram[a] : 0xff) << (8 * k);
+    }
+    return true;
+}
+
 static bool mem_same_cb(void *p)
 {
     Ctx *c = p;
     return memcmp(c->run->e.t_ram, c->run->e.u_ram, RAM_SIZE) == 0;
 }
 
+static bool mem_same_but_cb(void *p, uint32_t lin, uint32_t n)
+{
+    Ctx *c = p;
+    const uint8_t *t = c->run->e.t_ram, *u = c->run->e.u_ram;
+    if (lin >= RAM_SIZE)
+        return memcmp(t, u, RAM_SIZE) == 0;
+    uint32_t end = lin + n < RAM_SIZE ? lin + n : RAM_SIZE;
+    return memcmp(t, u, lin) == 0 && memcmp(t + end, u + end, RAM_SIZE - end) == 0;
+}
+
 static void resync_memory(Run *run)
 {
-    memcpy(run->e.u_ram, run->e.t_ram, RAM_SIZE);
+    eng_resync_memory(&run->e);
 }
 
 static int insn_index(const Stream *st, uint32_t off)
@@ -304,6 +396,40 @@ static int insn_index(const Stream *st, uint32_t off)
     return -1;
 }
 
+
+/* A crasher (unicorn-bugs.c) in the bytes Unicorn may translate from lin on
+ * (decoded sequentially to the end of the stream's code). */
+static bool crasher_ahead(Run *run, const Stream *st, uint32_t lin, bool count)
+{
+    for (uint32_t a = lin; a >= CODE_LIN && a < CODE_LIN + st->len;) {
+        InsnInfo k;
+        insn_info(run->e.t_ram + a, 16, run->o.mode, &k);
+        if (!k.len)
+            return false;
+        if (unicorn_crash_filter(&k, count))
+            return true;
+        a += (uint32_t)k.len;
+    }
+    return false;
+}
+
+/* Linear targets of a relative branch (Jcc, JMP, CALL, LOOPcc, JCXZ): the
+ * new IP with and without the operand-size wrap. */
+static int rel_targets(const InsnInfo *ii, const Regs *pre, int mode, uint32_t *out)
+{
+    uint8_t op = ii->op;
+    bool rel = ii->two_byte ? (op >= 0x80 && op <= 0x8f)
+                            : ((op >= 0x70 && op <= 0x7f) || (op >= 0xe0 && op <= 0xe3) || op == 0xe8 ||
+                               op == 0xe9 || op == 0xeb);
+    if (!rel || ii->imm_off < 0)
+        return 0;
+    int32_t d = ii->imm_len == 1 ? (int8_t)ii->imm : ii->imm_len == 2 ? (int16_t)ii->imm : (int32_t)ii->imm;
+    uint32_t ip = pre->eip + (uint32_t)ii->len + (uint32_t)d;
+    uint32_t base = mode == 32 ? 0 : (uint32_t)pre->seg[OS_CS] << 4;
+    out[0] = base + ip;
+    out[1] = base + (ip & 0xffff);
+    return out[0] == out[1] ? 1 : 2;
+}
 
 /* Returns true if a mismatch was reported. */
 static bool run_stream(Run *run, const Stream *st, bool precise)
@@ -343,22 +469,24 @@ static bool run_stream(Run *run, const Stream *st, bool precise)
              * apply there.  Unicorn may translate from EIP onwards (up to
              * `until`, which is out of the code after a branch out of it):
              * no crasher may follow. */
-            bool bad = false;
-            for (uint32_t a = lin; a < CODE_LIN + st->len;) {
-                InsnInfo k;
-                insn_info(e->t_ram + a, 16, o->mode, &k);
-                if (!k.len)
-                    break;
-                if (unicorn_crash_filter(&k, !precise)) {
-                    bad = true;
-                    break;
-                }
-                a += (uint32_t)k.len;
-            }
-            if (bad)
+            if (crasher_ahead(run, st, lin, !precise))
                 break;
         } else if (unicorn_crash_filter(&ii, !precise)) {
             break;      /* the generator never emits one: not reached */
+        }
+        {
+            /* Unicorn translates the block at a branch target before its
+             * instruction count stops it there: a relative branch may land
+             * inside an instruction (75 FF), so scan from its target(s) too
+             * (with and without the 16-bit wrap of the new IP). */
+            uint32_t tgt[2];
+            int nt = rel_targets(&ii, &pre, o->mode, tgt);
+            bool bad = false;
+            for (int k = 0; k < nt && !bad; k++)
+                if (insn_index(st, tgt[k] - codelin) < 0 || st->random)
+                    bad = crasher_ahead(run, st, tgt[k], !precise);
+            if (bad)
+                break;
         }
         if (ii.string && (ii.rep || ii.repne)) {
             uint32_t cnt = ii.asize == 16 ? (pre.r[OR_ECX] & 0xffff) : pre.r[OR_ECX];
@@ -380,17 +508,18 @@ static bool run_stream(Run *run, const Stream *st, bool precise)
         /* the memory operand before the instruction, for the recognisers */
         uint8_t pre_mem[16];
         bool pre_mem_ok = false;
-        uint32_t mem_lin = ~0u;
+        uint32_t mem_lin = ~0u, mem_base = 0;
         if (ii.mem) {
-            mem_lin = eng_seg_base(e, ii_seg(&ii)) + ii_ea(&ii, &pre);
-            if (mem_lin <= RAM_SIZE - sizeof pre_mem) {
-                memcpy(pre_mem, e->t_ram + mem_lin, sizeof pre_mem);
-                pre_mem_ok = true;
-            } else if (mem_lin >= RAM_SIZE && mem_lin <= 0xfffffff0u) {
-                memset(pre_mem, 0xff, sizeof pre_mem);     /* unassigned: all ones */
-                pre_mem_ok = true;
+            mem_base = eng_seg_base(e, ii_seg(&ii));
+            mem_lin = mem_base + ii_ea(&ii, &pre);
+            for (uint32_t k = 0; k < sizeof pre_mem; k++) {
+                uint32_t a = mem_lin + k;      /* unassigned reads all ones */
+                pre_mem[k] = a < RAM_SIZE ? e->t_ram[a] : 0xff;
             }
+            pre_mem_ok = true;
         }
+        uint32_t ss_base = eng_seg_base(e, OS_SS);
+        bool stack32 = eng_stack_lin(e, 0x10000) - ss_base == 0x10000;
         int exc_t = eng_step_tandem(e);
         uint64_t until = 0;
         if (exc_t < 0) {
@@ -399,9 +528,15 @@ static bool run_stream(Run *run, const Stream *st, bool precise)
             uint32_t tl = eng_linear_pc(e, &tt);
             if (tl < codelin || tl > codelin + st->len)
                 until = tl;     /* out of the code: Unicorn stops right there */
+            else if ((st->random || insn_index(st, tl - codelin) < 0) && crasher_ahead(run, st, tl, !precise)) {
+                /* the next block (an indirect branch's target) could crash
+                 * Unicorn: end the stream with Tandem one step ahead */
+                resync_memory(run);
+                break;
+            }
         }
         int uerr = 0;
-        int exc_u = eng_step_unicorn(e, &ii, &uerr, 1, until);
+        int exc_u = eng_step_unicorn(e, &ii, &uerr, until);
         if (exc_u == ENG_UC_ABORTED) {
             /* Caught and survived (engines.c); always shown, so that the
              * encoding can be added to unicorn_crashers. */
@@ -421,9 +556,11 @@ static bool run_stream(Run *run, const Stream *st, bool precise)
         eng_get_unicorn(e, &u);
         bool code_changed = memcmp(e->t_ram + CODE_LIN, st->code, st->len + CODE_PAD) != 0 ||
                             memcmp(e->u_ram + CODE_LIN, st->code, st->len + CODE_PAD) != 0;
-        if (code_changed || e->code_written) {
+        if (code_changed || e->code_written || eng_gdt_changed(e)) {
             /* Self-modifying code is tested elsewhere; QEMU restarts an
-             * instruction that writes into its own block (not idempotently). */
+             * instruction that writes into its own block (not idempotently).
+             * A changed GDT would make the segment registers' hidden parts
+             * differ from their descriptors (and Unicorn reloads them). */
             if (!precise) s->skips[SK_CODE_WRITE]++;
             resync_memory(run);
             break;
@@ -449,7 +586,7 @@ static bool run_stream(Run *run, const Stream *st, bool precise)
                 s->exceptions++;
         }
         Undef un;
-        uint32_t diff = compare(run, &ii, bytes, &pre, &t, &u, exc_t, exc_u, precise, &un);
+        uint32_t diff = compare(run, &ii, bytes, &pre, &t, &u, exc_t, exc_u, precise, mem_lin, &un);
         if (trace) {
             printf("    exc t=%d u=%d diff=%x\n", exc_t, exc_u, diff);
             print_regs("tandem: ", &t);
@@ -463,7 +600,8 @@ static bool run_stream(Run *run, const Stream *st, bool precise)
             }
             Ctx cx = { run, pre, mem_lin };
             Case c = { o->mode, bytes, &ii, pre, t, u, exc_t, exc_u, diff, pre_mem_ok ? pre_mem : NULL,
-                       rerun_cb, read_t_cb, mem_same_cb, &cx };
+                       stack32, mem_base, ss_base, false, rerun_cb, read_t_cb, rerun_poke_cb, read_lin_cb,
+                       mem_same_cb, mem_same_but_cb, &cx };
             UcBug *bug = unicorn_bug_match(&c);
             if (bug) {
                 if (!precise) s->excused++;
@@ -597,19 +735,22 @@ int main(int argc, char **argv)
 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    /* Streams run in groups: memory is compared per instruction where
-     * Unicorn wrote, and all of it at the end of a group; a difference found
+    /* Streams run in groups: memory is compared per instruction on the pages
+     * it may write, and all of it at the end of a group; a difference found
      * there replays the group from its snapshot comparing everything after
-     * every instruction, to find the instruction that caused it. */
-    enum { GROUP = 16 };
+     * every instruction, to find the instruction that caused it.  A group
+     * is about GROUP_INSNS instructions (random streams are short: the
+     * snapshot and the compare of all RAM would dominate otherwise). */
+    enum { GROUP = 256, GROUP_INSNS = 1000 };
     run.group = calloc(GROUP, sizeof(Stream));
     if (!run.group)
         abort();
     while (run.s.insns < o->count) {
         memcpy(run.snap, run.e.t_ram, RAM_SIZE);
         long first = run.stream_no;
+        uint64_t first_insn = run.s.insns;
         int n = 0;
-        while (n < GROUP && run.s.insns < o->count) {
+        while (n < GROUP && run.s.insns < o->count && run.s.insns - first_insn < GROUP_INSNS) {
             int fam = run.fam_list[rng_below(&rng, (uint32_t)run.nfam)];
             gen_stream(&rng, o->mode, fam, &run.group[n]);
             run.group_pos = n;
@@ -642,7 +783,7 @@ int main(int argc, char **argv)
                        "end but a replay did not find where\n", o->mode, o->seed, first, end_no - 1);
                 run.s.mismatches++;
             }
-            memcpy(run.e.u_ram, run.e.t_ram, RAM_SIZE);
+            eng_resync_memory(&run.e);
         }
     }
     free(run.group);

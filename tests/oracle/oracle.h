@@ -49,6 +49,9 @@ enum {
     IC_SIMD,          /* MMX/SSE maps */
     IC_NONDET,        /* CPUID, RDTSC, RDMSR...: values differ by design */
     IC_UNDOC,         /* undocumented opcodes (SALC) */
+    IC_NOTMODEL,      /* ISA extensions CPUID does not report: VEX (C4/C5 with a
+                         register ModRM), 3DNow!/PRFCHW prefetch (0F 0D), RTM
+                         (C6 F8 XABORT, C7 F8 XBEGIN); #UD in Tandem */
     IC_TOOLONG,       /* undecodable within the available bytes */
     IC_NCLASS
 };
@@ -106,6 +109,10 @@ typedef struct Case {
     /* The 16 bytes at the ModRM memory operand before the instruction (same
      * in both engines), NULL if there is none or it is not in RAM. */
     const uint8_t *pre_mem;
+    bool stack32;             /* SS.B before the instruction (32-bit stack) */
+    uint32_t seg_base;        /* base of the memory operand's segment before it */
+    uint32_t ss_base;         /* SS base before it */
+    bool relaxed;             /* post_t is from the flat-segment re-run (a chained match) */
     /* Re-runs the instruction in Tandem from pre with every data segment made
      * flat (present, writable, limit 4 GiB, base kept), as QEMU treats them.
      * Fills post/exc.  Restores nothing: the caller resyncs afterwards. */
@@ -113,8 +120,17 @@ typedef struct Case {
     /* Reads Tandem's memory operand (size bytes) after the instruction;
      * false if it is not in RAM. */
     bool (*read_t)(void *ctx, const InsnInfo *ii, int size, uint32_t *val);
+    /* Re-runs the instruction in Tandem from pre (with flat segments if
+     * relaxed) with n bytes at lin replaced (restored afterwards); returns
+     * the exception, -2 if lin is not in RAM.  Restores nothing else: the
+     * caller resyncs. */
+    int (*rerun_poke)(void *ctx, bool relaxed, uint32_t lin, const uint8_t *bytes, int n, Regs *post);
+    /* Reads Tandem's memory at a linear address (all ones outside RAM). */
+    bool (*read_lin)(void *ctx, uint32_t lin, int size, uint32_t *val);
     /* All of RAM is the same in both engines. */
     bool (*mem_same)(void *ctx);
+    /* All of RAM but [lin, lin + n) is the same in both engines. */
+    bool (*mem_same_but)(void *ctx, uint32_t lin, uint32_t n);
     void *ctx;
 } Case;
 

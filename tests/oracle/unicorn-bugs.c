@@ -33,7 +33,10 @@ static bool only_flags_differ_in(const Regs *a, const Regs *b, uint32_t mask)
     return same_arch(a, b) && ((a->eflags ^ b->eflags) & ~mask) == 0;
 }
 
-static bool match_shift_mem_flags(const Case *c);
+static bool match_enter_ebp(const Case *c);
+static bool match_lxs_wrap(const Case *c);
+static bool match_retf_wrap(const Case *c);
+static bool match_test_alias(const Case *c);
 
 /* Tandem faulted with #GP/#SS, Unicorn did not, and Tandem with every segment
  * made flat (no limit, present, writable) does exactly what Unicorn did:
@@ -41,7 +44,7 @@ static bool match_shift_mem_flags(const Case *c);
  * registers, memory, or the same later exception. */
 static bool match_no_seg_checks(const Case *c)
 {
-    if (!(c->exc_t == 13 || c->exc_t == 12) || c->exc_u == 13 || c->exc_u == 12 || !c->rerun_relaxed)
+    if (!(c->exc_t == 13 || c->exc_t == 12) || c->exc_u == c->exc_t || !c->rerun_relaxed)
         return false;
     Regs post;
     int exc;
@@ -53,8 +56,14 @@ static bool match_no_seg_checks(const Case *c)
         a.eip = b.eip = 0;
         return same_arch(&a, &b);
     }
-    if (exc != c->exc_u)
-        return false;
+    if (exc != c->exc_u) {
+        /* combined with a #UD Unicorn raises for a valid encoding (F6/F7 /1) */
+        Case c2 = *c;
+        c2.post_t = post;
+        c2.exc_t = exc;
+        c2.relaxed = true;
+        return match_test_alias(&c2);
+    }
     if (exc >= 0)
         return same_arch(&post, &c->post_u);   /* both faulted later on (#DE...) */
     Undef un;
@@ -64,16 +73,18 @@ static bool match_no_seg_checks(const Case *c)
         a.r[i] &= ~un.regmask[i];
         b.r[i] &= ~un.regmask[i];
     }
-    if (!un.mem_result && !un.push_sreg32 && c->mem_same && !c->mem_same(c->ctx))
-        return false;
-    if (only_flags_differ_in(&a, &b, un.flags))
+    bool mem_ok = un.mem_result || un.push_sreg32 || !c->mem_same || c->mem_same(c->ctx);
+    if (mem_ok && only_flags_differ_in(&a, &b, un.flags))
         return true;
-    /* combined with another deviation (LOCK NEG flags, shift flags) */
+    /* combined with another deviation (LOCK NEG flags, ENTER's EBP, the far
+     * pointer's or RETF's selector address) */
     Case c2 = *c;
     c2.post_t = post;
     c2.exc_t = -1;
-    c2.diff = !same_arch(&a, &b) ? DIFF_GPR : ((a.eflags ^ b.eflags) & ~un.flags) ? DIFF_FLAGS : 0;
-    return match_lock_neg(&c2) || match_shift_mem_flags(&c2);
+    c2.diff = (!same_arch(&a, &b) ? DIFF_GPR : ((a.eflags ^ b.eflags) & ~un.flags) ? DIFF_FLAGS : 0) |
+              (mem_ok ? 0 : DIFF_MEM);
+    c2.relaxed = true;
+    return match_lock_neg(&c2) || match_enter_ebp(&c2) || match_lxs_wrap(&c2) || match_retf_wrap(&c2);
 }
 
 /* The access wraps around the top of the 4 GiB offset space: the limit check
@@ -98,8 +109,18 @@ static bool match_wrap_4g(const Case *c)
         if (a >= 0xfffffff0u)
             return true;
     }
-    if (c->pre.r[OR_ESP] < 16 || c->pre.r[OR_ESP] >= 0xfffffff0u)
-        return true;                  /* stack accesses */
+    /* stack accesses: pushes (PUSHA 32 bytes, ENTER up to 128) below ESP,
+     * pops (POPA 32 bytes) above it */
+    if (c->pre.r[OR_ESP] < 160 || c->pre.r[OR_ESP] >= 0xffffffc0u)
+        return true;
+    if (!ii->two_byte && ii->op == 0xc8) {
+        if (c->post_u.r[OR_ESP] >= 0xfffffff0u)
+            return true;              /* ENTER's check of the final ESP */
+        if ((c->bytes[ii->imm_off + 2] & 31) > 1 && c->pre.r[OR_EBP] < 132)
+            return true;              /* ENTER's copies from [EBP - 4i] */
+    }
+    if (!ii->two_byte && ii->op == 0xc9 && c->pre.r[OR_EBP] >= 0xfffffff0u)
+        return true;                  /* LEAVE's pop at [EBP] */
     /* string instructions: where the faulting iteration is (Tandem stops there) */
     if (ii->string && (c->post_t.r[OR_ESI] >= 0xfffffff0u || c->post_t.r[OR_EDI] >= 0xfffffff0u))
         return true;
@@ -156,90 +177,202 @@ static bool match_ret_imm_signed(const Case *c)
            !(c->diff & DIFF_MEM);
 }
 
-/* 8F /1../7: only 8F /0 (POP Ev) exists; Unicorn pops anyway. */
+/* 8F /1../7: only 8F /0 (POP Ev) exists; Unicorn pops anyway (and may then
+ * fail on the store: an emulation error). */
 static bool match_pop_8f(const Case *c)
 {
     const InsnInfo *ii = c->ii;
-    return !ii->two_byte && ii->op == 0x8f && ii->reg != 0 && c->exc_t == 6 && c->exc_u == -1;
+    return !ii->two_byte && ii->op == 0x8f && ii->reg != 0 && c->exc_t == 6 && c->exc_u != 6;
 }
 
-/* Shifts of a memory operand (SHL/SAL/SHR/SAR, SHLD/SHRD): with a
- * UC_HOOK_MEM_WRITE installed (the oracle's write tracking), Unicorn's CF and
- * OF come out wrong.  QEMU computes them from a TCG temporary (the operand
- * shifted by count - 1) that is still live after the store, and Unicorn emits
- * a branch (its exit-request check) after every memory access: the temporary
- * is dead at that branch, and the store's helper call (hooks force the slow
- * path) clobbers the register holding it.  The same instruction with the
- * same inputs in a Unicorn without the hook gives the SDM's flags.
- * Recognised: a memory-operand shift with a non-zero count, no exception in
- * either engine, only CF/OF differing, and Tandem's CF (and OF for a count of
- * 1) equal to the SDM's values computed here from the operand before the
- * instruction (pre_mem). */
-static bool match_shift_mem_flags(const Case *c)
+/* C6 /1../7, C7 /1../7 (but the RTM forms C6 F8, C7 F8, skipped as outside
+ * the CPU model): only /0 (MOV Ev, imm) exists; Unicorn moves anyway. */
+static bool match_mov_c6c7(const Case *c)
 {
     const InsnInfo *ii = c->ii;
-    if (!ii->mem || !c->pre_mem || c->exc_t != -1 || c->exc_u != -1 || c->diff != DIFF_FLAGS)
+    return !ii->two_byte && (ii->op == 0xc6 || ii->op == 0xc7) && ii->reg != 0 && c->exc_t == 6 &&
+           c->exc_u != 6;
+}
+
+/* ENTER with an operand size other than the stack size: QEMU writes the new
+ * frame pointer into EBP by stack size (all of EBP for o16 on a 32-bit stack,
+ * only BP for o32 on a 16-bit stack); the SDM sets BP (o16) or EBP (o32) by
+ * operand size.  Recognised: C8, operand size != stack size, no exception,
+ * everything equal but EBP, and EBP as each rule gives it from FrameTemp (the
+ * stack pointer after the first push). */
+static bool match_enter_ebp(const Case *c)
+{
+    const InsnInfo *ii = c->ii;
+    if (ii->two_byte || ii->op != 0xc8 || c->exc_t != -1 || c->exc_u != -1 ||
+        (c->diff & ~(DIFF_GPR | DIFF_MEM)))
         return false;
-    Undef un;
-    insn_undefined(ii, c->bytes, &c->pre, &c->post_u, c->mode, &un);
-    if ((c->post_t.eflags ^ c->post_u.eflags) & ~(0x801u | un.flags))
+    if ((ii->osize == 32) == c->stack32)
         return false;
-    bool dbl = ii->two_byte && (ii->op == 0xa4 || ii->op == 0xa5 || ii->op == 0xac || ii->op == 0xad);
-    bool g2 = !ii->two_byte && (ii->op == 0xc0 || ii->op == 0xc1 || (ii->op >= 0xd0 && ii->op <= 0xd3)) &&
-              ii->reg >= 4;
-    if (!dbl && !g2)
+    Regs t = c->post_t, u = c->post_u;
+    uint32_t pre_ebp = c->pre.r[OR_EBP];
+    uint32_t size = (uint32_t)ii->osize / 8;
+    uint32_t frame = c->stack32 ? c->pre.r[OR_ESP] - size
+                                : (c->pre.r[OR_ESP] & 0xffff0000u) | ((c->pre.r[OR_ESP] - size) & 0xffff);
+    uint32_t by_osize = ii->osize == 32 ? frame : (pre_ebp & 0xffff0000u) | (frame & 0xffff);
+    uint32_t by_ssize = c->stack32 ? frame : (pre_ebp & 0xffff0000u) | (frame & 0xffff);
+    if (t.r[OR_EBP] != by_osize || u.r[OR_EBP] != by_ssize)
         return false;
-    int w = g2 && !(ii->op & 1) ? 8 : ii->osize;
-    unsigned n;
-    if (dbl)
-        n = (ii->op & 1) ? c->pre.r[OR_ECX] & 0xff : ii->imm & 0xff;
-    else
-        n = ii->op == 0xd0 || ii->op == 0xd1 ? 1 : ii->op >= 0xd2 ? c->pre.r[OR_ECX] & 0xff : ii->imm & 0xff;
-    n &= 31;
-    if (n == 0)
+    t.r[OR_EBP] = u.r[OR_EBP] = 0;
+    if (!same_arch(&t, &u) || t.eflags != u.eflags)
         return false;
-    uint64_t mask = (1ull << w) - 1;
-    uint64_t a = 0;
-    memcpy(&a, c->pre_mem, (size_t)w / 8);
-    uint64_t sa = (uint64_t)(((int64_t)(a << (64 - w))) >> (64 - w));   /* sign-extended */
-    int cf, of = -1;
-    uint64_t r;
-    if (dbl) {
-        if (n > (unsigned)w)
-            return false;                 /* result and flags undefined: masked */
-        uint64_t b = c->pre.r[ii->reg] & mask;
-        if (ii->op == 0xa4 || ii->op == 0xa5) {       /* SHLD */
-            r = ((a << n) | (b >> (w - n))) & mask;
-            cf = (int)((a >> (w - n)) & 1);
-        } else {                                      /* SHRD */
-            r = ((a >> n) | (b << (w - n))) & mask;
-            cf = (int)((a >> (n - 1)) & 1);
-        }
-        if (n == 1)
-            of = (int)(((a ^ r) >> (w - 1)) & 1);
-    } else if (ii->reg == 7) {                        /* SAR */
-        cf = (int)((sa >> (n - 1 < 63 ? n - 1 : 63)) & 1);
-        if (n == 1)
-            of = 0;
-    } else if (ii->reg == 5) {                        /* SHR */
-        if (n > (unsigned)w)
-            return false;                 /* CF undefined: masked */
-        cf = (int)((a >> (n - 1)) & 1);
-        if (n == 1)
-            of = (int)((a >> (w - 1)) & 1);
-    } else {                                          /* SHL, SAL (/4, /6) */
-        if (n > (unsigned)w)
-            return false;
-        r = (a << n) & mask;
-        cf = (int)((a >> (w - n)) & 1);
-        if (n == 1)
-            of = cf ^ (int)((r >> (w - 1)) & 1);
-    }
-    if ((int)(c->post_t.eflags & 1) != cf)
+    if (!(c->diff & DIFF_MEM))
+        return true;
+    /* o32 on a 16-bit stack with SP < 4: QEMU's FrameTemp is ESP - 4 without
+     * the 16-bit wrap, so the copy ENTER stores (level >= 1) differs in its
+     * upper half, and nothing else may */
+    unsigned level = c->bytes[ii->imm_off + 2] & 31;
+    if (ii->osize != 32 || c->stack32 || !level || (c->pre.r[OR_ESP] & 0xffff) >= 4 || !c->mem_same_but)
         return false;
-    if (of >= 0 && (int)((c->post_t.eflags >> 11) & 1) != of)
+    uint32_t slot = c->ss_base + ((c->pre.r[OR_ESP] - 4 - 4 * level) & 0xffff);
+    return c->mem_same_but(c->ctx, slot + 2, 2);
+}
+
+/* Tandem re-run (flat segments if the case is a chained one) with the word
+ * w placed at linear address at does exactly what Unicorn did: the same
+ * exception, or the same registers, flags and memory. */
+static bool same_with_word(const Case *c, uint32_t at, const uint8_t *w)
+{
+    Regs post;
+    int exc = c->rerun_poke(c->ctx, c->relaxed, at, w, 2, &post);
+    if (exc != c->exc_u)
         return false;
-    return true;
+    if (exc >= 0)
+        return true;
+    return same_arch(&post, &c->post_u) && post.eflags == c->post_u.eflags &&
+           (!c->mem_same || c->mem_same(c->ctx));
+}
+
+/* LDS/LES/LFS/LGS/LSS and CALL/JMP far (FF /3, /5) with a 16-bit address:
+ * the selector follows the offset at EA + 2 (or + 4), an offset that wraps
+ * at 64K like every 16-bit address; QEMU adds it to the linear address
+ * unwrapped.  Recognised: a
+ * far-pointer load with a 16-bit address size whose selector offset passes
+ * FFFF, Tandem's selector (if it loaded one) the word at base + ((EA + n) &
+ * FFFF), and Tandem re-run with the word Unicorn read (at base + EA + n,
+ * pre_mem) placed at the wrapped address doing exactly what Unicorn did
+ * (the same registers, or the same exception: Unicorn's selector may not be
+ * loadable). */
+static bool match_lxs_wrap(const Case *c)
+{
+    const InsnInfo *ii = c->ii;
+    bool far = !ii->two_byte && ii->op == 0xff && (ii->reg == 3 || ii->reg == 5);
+    bool lxs = ii->two_byte ? (ii->op == 0xb2 || ii->op == 0xb4 || ii->op == 0xb5)
+                            : (ii->op == 0xc4 || ii->op == 0xc5 || far);
+    if (!lxs || !ii->mem || ii->asize != 16 || !c->pre_mem || !c->read_lin || !c->rerun_poke)
+        return false;
+    if (c->exc_u >= 100 || (c->exc_t >= 0 && c->exc_t == c->exc_u))
+        return false;
+    uint32_t n = (uint32_t)ii->osize / 8, ea = ii_ea(ii, &c->pre);
+    if (ea + n <= 0xffff)
+        return false;
+    int sreg = ii->two_byte ? (ii->op == 0xb2 ? OS_SS : ii->op == 0xb4 ? OS_FS : OS_GS)
+                            : far ? OS_CS : (ii->op == 0xc4 ? OS_ES : OS_DS);
+    uint32_t wrapped = c->seg_base + ((ea + n) & 0xffff), v;
+    if (c->exc_t == -1 && (!c->read_lin(c->ctx, wrapped, 2, &v) || c->post_t.seg[sreg] != (uint16_t)v))
+        return false;
+    return same_with_word(c, wrapped, c->pre_mem + n);
+}
+
+/* RETF (CB, CA) on a 16-bit stack: CS is popped from SP + 2 (+ 4 with a
+ * 32-bit operand), an offset that wraps at 64K on a 16-bit stack; QEMU's
+ * real-mode RETF adds it to the linear address unwrapped (its other stack
+ * accesses wrap).  Recognised: RETF, 16-bit stack, SP + n > FFFF, Tandem's CS
+ * (if it loaded one) the word at SS base + ((SP + n) AND FFFF), and Tandem
+ * re-run with the word Unicorn read (at SS base + SP + n) placed there doing
+ * exactly what Unicorn did. */
+static bool match_retf_wrap(const Case *c)
+{
+    const InsnInfo *ii = c->ii;
+    if (ii->two_byte || (ii->op != 0xca && ii->op != 0xcb) || c->stack32 || c->mode != 16)
+        return false;
+    if (c->exc_u >= 100 || (c->exc_t >= 0 && c->exc_t == c->exc_u) || !c->read_lin || !c->rerun_poke)
+        return false;
+    uint32_t n = (uint32_t)ii->osize / 8, sp = c->pre.r[OR_ESP] & 0xffff;
+    if (sp + n <= 0xffff)
+        return false;
+    uint32_t wrapped = c->ss_base + ((sp + n) & 0xffff), v;
+    if (c->exc_t == -1 && (!c->read_lin(c->ctx, wrapped, 2, &v) || c->post_t.seg[OS_CS] != (uint16_t)v))
+        return false;
+    uint8_t w[2];
+    if (!c->read_lin(c->ctx, c->ss_base + sp + n, 2, &v))
+        return false;
+    w[0] = (uint8_t)v;
+    w[1] = (uint8_t)(v >> 8);
+    return same_with_word(c, wrapped, w);
+}
+
+/* PUSH ES/CS/SS/DS/FS/GS with a 32-bit operand: QEMU writes the selector
+ * zero-extended into all four bytes of the slot, processors since the P6
+ * (and Bochs) write only its low word.  The upper half is masked as
+ * undefined (insn-info.c); what remains is a slot at ESP - 4 whose upper half
+ * crosses 2^32: QEMU's dword write fails (UC_ERR_WRITE_UNMAPPED), the word
+ * write does not.  Recognised: a 32-bit PUSH of a segment register, ESP 1-3
+ * before it, Tandem no exception and ESP - 4, Unicorn's write error. */
+static bool match_push_sreg32_wrap(const Case *c)
+{
+    const InsnInfo *ii = c->ii;
+    bool push = ii->two_byte ? (ii->op == 0xa0 || ii->op == 0xa8)
+                             : (ii->op == 0x06 || ii->op == 0x0e || ii->op == 0x16 || ii->op == 0x1e);
+    if (!push || ii->osize != 32 || !c->stack32 || c->exc_t != -1 || c->exc_u != 100 + UC_ERR_WRITE_UNMAPPED_)
+        return false;
+    uint32_t esp = c->pre.r[OR_ESP];
+    return esp >= 1 && esp <= 3 && c->post_t.r[OR_ESP] == esp - 4;
+}
+
+/* 0F 18 /0-/3 with a register operand (PREFETCHh's encodings with mod 11):
+ * QEMU raises #UD; the opcode map makes every 0F 18 form with mod 11 a
+ * reserved NOP (like 0F 19-0F 1F), as Tandem and Bochs execute it.
+ * Recognised: 0F 18, mod 11, ModRM.reg 0-3, Unicorn #UD, Tandem no exception
+ * and nothing changed but EIP (+ length). */
+static bool match_hint_nop_0f18(const Case *c)
+{
+    const InsnInfo *ii = c->ii;
+    if (!ii->two_byte || ii->op != 0x18 || ii->mem || ii->reg > 3 || c->exc_u != 6 || c->exc_t != -1)
+        return false;
+    Regs want = c->pre;
+    want.eip = c->pre.eip + (uint32_t)ii->len;
+    if (c->mode == 16)
+        want.eip &= 0xffff;
+    return same_arch(&c->post_t, &want) && c->post_t.eflags == c->pre.eflags;
+}
+
+/* FF /7 with a memory operand: QEMU loads the operand before it finds the
+ * encoding invalid, so a load that faults (or leaves RAM past 2^32) is
+ * reported instead of #UD; an invalid opcode is detected at decode, before
+ * any operand access.  Recognised: FF /7 with a memory operand, Tandem #UD,
+ * Unicorn #GP, #SS or a read error. */
+static bool match_ff7_load(const Case *c)
+{
+    const InsnInfo *ii = c->ii;
+    return !ii->two_byte && ii->op == 0xff && ii->reg == 7 && ii->mem && c->exc_t == 6 &&
+           (c->exc_u == 12 || c->exc_u == 13 || c->exc_u == 100 + UC_ERR_READ_UNMAPPED_);
+}
+
+/* An operand read in two parts -- BOUND's two bounds, a far pointer's offset
+ * and selector -- whose second part's offset passes 0xffffffff: the second
+ * offset wraps to the bottom of the segment (each part is an access of its
+ * own, within the limit), QEMU adds it to the linear address and reads past
+ * 2^32 (UC_ERR_READ_UNMAPPED).  Recognised: BOUND, LDS/LES/LFS/LGS/LSS, CALL/JMP
+ * far through memory, 32-bit addressing, EA + size of the first part beyond
+ * 0xffffffff with the first part itself below it, Unicorn's read error and
+ * no limit fault in Tandem. */
+static bool match_split_operand_wrap(const Case *c)
+{
+    const InsnInfo *ii = c->ii;
+    if (!ii->mem || ii->asize != 32 || c->exc_u != 100 + UC_ERR_READ_UNMAPPED_ || c->exc_t == 12 || c->exc_t == 13)
+        return false;
+    bool split = ii->two_byte ? (ii->op == 0xb2 || ii->op == 0xb4 || ii->op == 0xb5)
+                              : (ii->op == 0x62 || ii->op == 0xc4 || ii->op == 0xc5 ||
+                                 (ii->op == 0xff && (ii->reg == 3 || ii->reg == 5)));
+    if (!split)
+        return false;
+    uint32_t first = (uint32_t)ii->osize / 8, ea = ii_ea(ii, &c->pre);
+    return ea + first - 1 >= ea && (uint32_t)(ea + first) < ea;
 }
 
 UcBug unicorn_bugs[] = {
@@ -290,7 +423,7 @@ UcBug unicorn_bugs[] = {
     {
         "pop-8f-reg",
         "executes 8F /1-/7 as POP Ev, ignoring ModRM.reg",
-        "opcode 8F with ModRM.reg != 0, Tandem #UD, Unicorn no exception",
+        "opcode 8F with ModRM.reg != 0, Tandem #UD, Unicorn anything but #UD",
         "only 8F /0 is defined; the other encodings are invalid (XOP on AMD)",
         "SDM vol. 2D table A-6 (group 1A: 8F /0 POP, /1-/7 undefined)",
         match_pop_8f, 0,
@@ -305,18 +438,96 @@ UcBug unicorn_bugs[] = {
         match_test_alias, 0,
     },
     {
-        "shift-mem-flags-hook",
-        "SHL/SAL/SHR/SAR and SHLD/SHRD with a memory destination set CF and OF from a "
-        "clobbered TCG temporary while a UC_HOOK_MEM_WRITE is installed (the oracle's write "
-        "tracking); without the hook the same instruction gives the SDM's flags",
-        "a shift with a ModRM memory operand and a non-zero count, no exception, nothing but "
-        "CF/OF differing, and Tandem's CF (and OF for count 1) equal to the SDM's value "
-        "computed by the recogniser from the operand read before the instruction",
-        "the flags are those of the shift; the hook must not change them (Unicorn's exit "
-        "check after each store ends the TCG basic block while QEMU's cc temporary is live)",
-        "SDM vol. 2B SAL/SAR/SHL/SHR and SHLD/SHRD (\"Flags Affected\": CF = last bit "
-        "shifted out; OF for 1-bit shifts)",
-        match_shift_mem_flags, 0,
+        "enter-ebp-by-stack-size",
+        "ENTER sets the frame pointer register by stack size: all of EBP for a 16-bit operand on "
+        "a 32-bit stack, only BP for a 32-bit operand on a 16-bit stack; with a 32-bit operand on "
+        "a 16-bit stack and SP < 4 its FrameTemp is ESP - 4 unwrapped (0xFFFFFFFC for ESP 0), "
+        "which it also stores as the last frame pointer",
+        "opcode C8 with operand size != stack size, no exception, only EBP differing (and the "
+        "upper half of the stored FrameTemp for o32, 16-bit stack, SP < 4, level >= 1), Tandem's "
+        "EBP = FrameTemp by operand size and Unicorn's = FrameTemp by stack size",
+        "the operand size selects BP or EBP, and FrameTemp is ESP after the push of EBP (which "
+        "wraps SP on a 16-bit stack); Bochs (ENTER16_IwIb: BP = frame_ptr16; ENTER32_IwIb: "
+        "frame_ptr32 = ESP after push_32, EBP = frame_ptr32) agrees with the SDM",
+        "SDM vol. 2A ENTER pseudo-code (\"ELSE (* OperandSize = 16 *) BP <- FrameTemp[15:0]\"; "
+        "\"IF OperandSize = 32 THEN EBP <- FrameTemp\")",
+        match_enter_ebp, 0,
+    },
+    {
+        "lxs-selector-no-wrap",
+        "LDS/LES/LFS/LGS/LSS and CALL/JMP far through memory with a 16-bit address size read "
+        "the selector at EA + 2 (+ 4) without wrapping the offset at 64K",
+        "a far-pointer load or indirect far transfer with 16-bit addressing and EA + operand "
+        "size > FFFF, Tandem's selector (if loaded) the word at base + ((EA + n) AND FFFF), and "
+        "Tandem re-run with Unicorn's selector (the word at base + EA + n) placed there doing "
+        "exactly what Unicorn did (registers and memory, or the same exception)",
+        "16-bit effective addresses wrap at 64K; Bochs reads the selector at "
+        "(eaddr + 2) & asize_mask (LES_GwMp and friends)",
+        "SDM vol. 2A LDS/LES/LFS/LGS/LSS (m16:16 operand); vol. 1 3.3.6/3.7.5 (16-bit address size)",
+        match_lxs_wrap, 0,
+    },
+    {
+        "push-sreg32-dword",
+        "a 32-bit PUSH of a segment register writes four bytes (the selector zero-extended), so "
+        "with ESP 1-3 the write crosses 2^32 and fails (UC_ERR_WRITE_UNMAPPED)",
+        "PUSH sreg with a 32-bit operand on a 32-bit stack, ESP 1-3, Tandem no exception and "
+        "ESP - 4, Unicorn's write error",
+        "P6 and later processors write only the selector's 16 bits into the slot (Bochs "
+        "PUSH32_Sw: stack_write_word(ESP - 4)); the word at ESP - 4 lies below 2^32",
+        "SDM vol. 2B PUSH (\"the segment selector is written on the stack using a 16-bit move\")",
+        match_push_sreg32_wrap, 0,
+    },
+    {
+        "mov-c6c7-reg",
+        "executes C6 /1-/7 and C7 /1-/7 as MOV Ev, imm, ignoring ModRM.reg",
+        "opcode C6/C7 with ModRM.reg != 0 (not the RTM forms C6 F8/C7 F8, which are skipped), "
+        "Tandem #UD, Unicorn anything but #UD",
+        "group 11 defines only /0 (MOV) and, with RTM, C6 F8 XABORT and C7 F8 XBEGIN; the other "
+        "encodings are reserved and raise #UD",
+        "SDM vol. 2D table A-6 (group 11)",
+        match_mov_c6c7, 0,
+    },
+    {
+        "retf-cs-slot-no-wrap",
+        "RETF on a 16-bit stack (real mode) pops CS from SS base + SP + 2 (+ 4) without "
+        "wrapping the offset at 64K",
+        "RETF / RETF imm16 with SP + operand size > FFFF on a 16-bit stack, Tandem's CS (if loaded) "
+        "the word at SS base + ((SP + n) AND FFFF), and Tandem re-run with Unicorn's word "
+        "(at SS base + SP + n) placed there doing exactly what Unicorn did",
+        "stack offsets wrap at 64K on a 16-bit stack (QEMU's own PUSHA/POPA/ENTER wrap them); "
+        "Bochs pops both words with (Bit16u)(SP + k)",
+        "SDM vol. 2B RET (real-address mode: \"CS <- Pop()\" with a 16-bit stack pointer); vol. 1 6.2.3",
+        match_retf_wrap, 0,
+    },
+    {
+        "hint-nop-0f18-reg",
+        "raises #UD for 0F 18 /0-/3 with a register operand",
+        "0F 18 with mod 11 and ModRM.reg 0-3, Unicorn #UD, Tandem no exception and nothing but EIP "
+        "changed",
+        "the opcode map gives 0F 18 with mod 11 as a reserved NOP (the hint-NOP space 0F 18-0F 1F); "
+        "Bochs decodes every 0F 18 form as a prefetch/NOP",
+        "SDM vol. 2D table A-3 (0F 18: group 16) and table A-6 (group 16, mod 11B: reserved NOP)",
+        match_hint_nop_0f18, 0,
+    },
+    {
+        "ff7-operand-load",
+        "loads the memory operand of FF /7 (an invalid encoding) and reports that load's fault",
+        "FF /7 with a memory operand, Tandem #UD, Unicorn #GP/#SS or UC_ERR_READ_UNMAPPED",
+        "#UD for a reserved encoding is raised at decode, before operands are accessed",
+        "SDM vol. 2D table A-6 (group 5: /7 reserved); vol. 3A 6.15 (#UD), table 6-2 priorities",
+        match_ff7_load, 0,
+    },
+    {
+        "split-operand-wrap-4g",
+        "reads the second part of BOUND's or a far pointer's memory operand past 2^32 "
+        "(UC_ERR_READ_UNMAPPED) when its offset passes 0xffffffff",
+        "BOUND, LDS/LES/LFS/LGS/LSS or CALL/JMP far through memory with 32-bit addressing, the "
+        "first part ending at 0xffffffff or below and EA + its size past it, Unicorn's read "
+        "error, no #GP/#SS in Tandem",
+        "the two parts are separate accesses; the second one's offset wraps within the 32-bit "
+        "offset space (Bochs: read_virtual_dword(seg, (eaddr + 4) & asize_mask))",
+        "SDM vol. 2A BOUND (m32&32 operand: two signed dwords), LDS/LES (m16:32)",
+        match_split_operand_wrap, 0,
     },
     { NULL, NULL, NULL, NULL, NULL, NULL, 0 },
 };
@@ -352,15 +563,26 @@ static bool lock_valid(const InsnInfo *ii)
     return false;
 }
 
-/* Invalid uses of LOCK: Unicorn 2.0.1 either ignores the prefix (no #UD) or,
- * for several encodings (LOCK CMP m/imm and m/r, LOCK CMPS, LOCK BT* with a
- * register, LOCK FF /3 /5 with a register, depending on the code before them),
- * aborts the whole process with "tcg fatal error" while translating -- also
- * when the instruction is only a later part of the block being translated.
+/* Never executed: encodings that make Unicorn 2.0.1 abort the whole process
+ * ("./qemu/tcg/tcg.c:3073: tcg fatal error", SIGABRT) while it translates
+ * them -- also when the instruction is only a later part of the block being
+ * translated, or the first one of the block at a branch target.
+ *   - Invalid uses of LOCK: Unicorn either ignores the prefix (no #UD) or,
+ *     for several encodings (LOCK CMP m/imm and m/r, LOCK CMPS, LOCK BT* with
+ *     a register, ...), aborts.
+ *   - CALL/JMP far with a register operand (FF /3, FF /5, mod 11): aborts
+ *     whatever the prefixes.
  * So they are never given to Unicorn: the generator turns such a LOCK into a
- * DS override, and a random stream is ended before any step whose translation
- * could reach one (the bytes from EIP to the end of the code are scanned).
- * Tandem's #UD for them is covered by tests/unit/test-decode.c. */
+ * DS override, and a stream is ended before any step whose translation could
+ * reach one: the bytes from EIP to the end of the code are scanned in random
+ * streams and wherever a directed stream is entered in the middle of an
+ * instruction (seed 1 of the 16-bit core run: a CALL EAX the stream had not
+ * set landed on F0 A7, LOCK CMPSW), and so are the targets of relative
+ * branches (75 FF jumps into its own displacement: FF xx) and Tandem's next
+ * EIP after an indirect branch.  Tandem's #UD for them is covered by
+ * tests/unit/test-decode.c.  Should another encoding abort, engines.c
+ * survives it (the SIGABRT is caught, the instance replaced) and the run
+ * prints "UNICORN ABORTED ... bytes": add it here. */
 UcCrash unicorn_crashers[] = {
     { "invalid-lock", "LOCK with a non-lockable instruction or a register destination "
       "(#UD per SDM vol. 2A LOCK): ignored by Unicorn, or crashes it", 0 },
@@ -371,7 +593,8 @@ UcCrash unicorn_crashers[] = {
 
 /* The list above was established by running every opcode of both maps, with no
  * prefix, 66, F2, F3 and F0, ModRM.reg 0-7, register and memory forms, each in
- * a process of its own (only these encodings abort). */
+ * a process of its own (only these encodings abort); millions of random-byte
+ * instructions since then have not aborted Unicorn otherwise. */
 UcCrash *unicorn_crash_filter(const InsnInfo *ii, bool count)
 {
     int k = -1;
