@@ -10,6 +10,7 @@
 typedef struct Interp {
     Machine *m;
     Cpu *cpu;
+    double ipns;      /* measured instructions per ns of host time (host clock) */
 } Interp;
 
 static int intr_ack(void *opaque)
@@ -32,6 +33,7 @@ static void *interp_create(Machine *m, char *err, size_t errlen)
     if (!ip)
         abort();
     ip->m = m;
+    ip->ipns = 0.05;
     CpuEnv env = { .mem = &m->mem, .io = &m->io, .opaque = m, .intr_ack = intr_ack,
                    .tsc_now = tsc_now };
     ip->cpu = cpu_new(&env);
@@ -59,9 +61,27 @@ static void interp_reset(void *a)
     cpu_update_mode(ip->cpu);
 }
 
-/* Instructions to run before looking at the clock again (host-time source). */
+/* With the host-time source, the CPU runs in slices sized from its measured
+ * speed so that it looks at the clock again close to the next timer deadline,
+ * whether it runs 300 MIPS of register code or 5 MIPS of port I/O. */
 #define HOST_SLICE 200000
-#define HOST_MIN_SLICE 1000
+#define HOST_MIN_SLICE 200
+
+static uint64_t host_budget(Interp *ip, uint64_t ns)
+{
+    double b = (double)ns * ip->ipns;
+    return b > HOST_SLICE ? HOST_SLICE : b < HOST_MIN_SLICE ? HOST_MIN_SLICE : (uint64_t)b;
+}
+
+static void host_measure(Interp *ip, uint64_t insns, uint64_t ns)
+{
+    if (ns < 20000)
+        return;   /* too short to say anything */
+    double r = (double)insns / (double)ns;
+    ip->ipns = 0.75 * ip->ipns + 0.25 * r;
+    if (ip->ipns < 0.001)
+        ip->ipns = 0.001;
+}
 
 static AccelExit interp_run(void *a, uint64_t deadline)
 {
@@ -72,14 +92,16 @@ static AccelExit interp_run(void *a, uint64_t deadline)
         if (now >= deadline)
             return ACCEL_EXIT_DEADLINE;
         uint64_t budget;
-        if (clk->source == CLOCK_SRC_ICOUNT) {
+        bool host = clk->source != CLOCK_SRC_ICOUNT;
+        if (!host)
             budget = (deadline - now + (1ull << clk->icount_shift) - 1) >> clk->icount_shift;
-        } else {
-            /* Assume at least 100 instructions per microsecond. */
-            uint64_t d = (deadline - now) / 10;
-            budget = d > HOST_SLICE ? HOST_SLICE : d < HOST_MIN_SLICE ? HOST_MIN_SLICE : d;
-        }
-        switch (cpu_run(ip->cpu, budget)) {
+        else
+            budget = host_budget(ip, deadline - now);
+        uint64_t i0 = ip->cpu->icount;
+        CpuExit e = cpu_run(ip->cpu, budget);
+        if (host)
+            host_measure(ip, ip->cpu->icount - i0, clock_ns(clk) - now);
+        switch (e) {
         case CPU_EXIT_BUDGET:
             break;
         case CPU_EXIT_HALT:
