@@ -1085,7 +1085,7 @@ static AccelExit kvm_run_cpu(void *a, uint64_t deadline)
     make_timer(k);
     arm_timer(k, deadline);
     AccelExit ret;
-    bool settling = false;
+    bool settling = false, rearm = false;
     int settle = 0;
     for (;;) {
         run->immediate_exit = 0;
@@ -1099,6 +1099,10 @@ static AccelExit kvm_run_cpu(void *a, uint64_t deadline)
             if (clock_ns(&m->clock) >= deadline) {
                 ret = ACCEL_EXIT_DEADLINE;
                 break;
+            }
+            if (rearm) {   /* another signal, or the clock was paused */
+                arm_timer(k, deadline);
+                rearm = false;
             }
         }
         if (__atomic_exchange_n(&k->nmi_req, 0, __ATOMIC_SEQ_CST)) {
@@ -1151,8 +1155,8 @@ static AccelExit kvm_run_cpu(void *a, uint64_t deadline)
                 if (k->inj_pending) {
                     arm_timer_rel(k, 20000);   /* enter once more to deliver it */
                     settling = true;
-                } else if (settling) {
-                    arm_timer(k, deadline);
+                } else {
+                    rearm = true;
                     settling = false;
                 }
                 continue;
@@ -1317,6 +1321,8 @@ static void *kvm_create(Machine *m, char *err, size_t errlen)
     k->m = m;
     k->vm_fd = k->vcpu_fd = -1;
     k->thread = pthread_self();
+    if (log_enabled(LOG_IN_ASM | LOG_CPU | LOG_EXEC))
+        fprintf(stderr, "tandem: kvm: -d in_asm, cpu and exec trace the interpreter only\n");
     k->cpuid_version = CPU_DEFAULT_VERSION;
     k->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
     if (k->kvm_fd < 0) {

@@ -104,6 +104,8 @@ void timer_mod(Timer *t, uint64_t deadline_ns)
         pp = &(*pp)->next;
     t->next = *pp;
     *pp = t;
+    if (t->clock->timers == t && t->clock->on_earlier_deadline)
+        t->clock->on_earlier_deadline(t->clock->on_earlier_deadline_opaque);
 }
 
 uint64_t clock_next_deadline(Clock *c)

@@ -41,6 +41,11 @@ struct Clock {
     uint64_t icount_base_ns;
     int64_t epoch_ns;         /* wall-clock time (ns since 1970) at virtual 0 */
     Timer *timers;            /* sorted by deadline */
+    /* Called when timer_mod() gives the clock a new earliest deadline: a CPU
+     * backend running towards a later one must come back sooner (set by
+     * machine_run(); clock_init() clears it). */
+    void (*on_earlier_deadline)(void *opaque);
+    void *on_earlier_deadline_opaque;
 };
 
 void clock_init(Clock *c, ClockSource src, int64_t epoch_ns);

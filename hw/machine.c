@@ -134,8 +134,20 @@ static void sleep_until(Machine *m, uint64_t deadline)
     machine_poll_fds(m, d);
 }
 
+/* A device armed a timer due before every other one.  If the CPU backend is
+ * running towards a later deadline, it stops (at the next block boundary,
+ * deterministically under -icount) so the timer runs on time. */
+static void machine_earlier_deadline(void *opaque)
+{
+    Machine *m = opaque;
+    if (m->in_accel && m->accel)
+        m->accel_ops->kick(m->accel);
+}
+
 int machine_run(Machine *m)
 {
+    m->clock.on_earlier_deadline = machine_earlier_deadline;
+    m->clock.on_earlier_deadline_opaque = m;
     for (;;) {
         if (m->quit)
             return m->exit_code;
@@ -155,7 +167,9 @@ int machine_run(Machine *m)
         /* Come back at least every 10 ms of virtual time (input, UI). */
         if (deadline > now + 10000000)
             deadline = now + 10000000;
+        m->in_accel = true;
         AccelExit e = m->accel_ops->run(m->accel, deadline);
+        m->in_accel = false;
         switch (e) {
         case ACCEL_EXIT_HALT:
             if (m->clock.source == CLOCK_SRC_ICOUNT) {

@@ -50,6 +50,7 @@ struct Machine {
     int exit_code;
     volatile bool reset_requested;
     bool no_reboot;
+    bool in_accel;                  /* inside accel_ops->run() */
 
     /* Configuration */
     uint64_t ram_size;

@@ -8,6 +8,17 @@
  * character arriving from the backend, and the RX FIFO one for the character
  * timeout (four character times without a character put in or taken out).
  *
+ * Transmit pacing.  Interrupt-driven output (IER ETBEI set, or a character
+ * queued behind one being sent) leaves one character time apart at the
+ * programmed rate, so THRE/TEMT and the THRE interrupt come as on the chip.
+ * A character written with ETBEI off into an idle transmitter (polled
+ * output) goes to the line at once and THRE/TEMT stay set: the line exists
+ * only in emulation, and firmware that waits for TEMT after every byte must
+ * not be slowed down by it.  SeaBIOS's serial console depends on that: it
+ * yields while TEMT is clear, and its timer tick then re-enters the console
+ * and garbles the output (as it would on hardware at 115200 baud; QEMU's
+ * UART never shows TEMT clear).
+ *
  * Interrupts (datasheet Table IV), highest priority first:
  *   receiver line status (OE/PE/FE/BI in LSR)      cleared by reading LSR
  *   received data available (RBR full / FIFO at the trigger level) or the
@@ -297,6 +308,23 @@ static void rx_fifo_clear(Uart *u)
 
 /* ---- transmitter ---- */
 
+/* The character leaving the TSR goes to the line: the backend, or in
+ * loopback the receiver.  False if the backend cannot take it now. */
+static bool tx_emit(Uart *u, uint8_t b)
+{
+    if (u->mcr & UART_MCR_LOOP) {
+        rx_store(u, b, 0);          /* TSR output to RSR input: no flow control */
+        return true;
+    }
+    return !u->chr || chardev_try_write(u->chr, b);
+}
+
+static uint64_t tx_retry_ns(const Uart *u)
+{
+    uint64_t d = uart_char_ns(u);
+    return d < 1000000 ? d : 1000000;
+}
+
 /* Loads the TSR from THR / the TX FIFO if it is idle. */
 static void tx_next(Uart *u)
 {
@@ -316,13 +344,10 @@ static void tx_timer_cb(void *opaque)
     Uart *u = opaque;
     if (!u->tsr_busy)
         return;
-    if (u->mcr & UART_MCR_LOOP) {
-        rx_store(u, u->tsr, 0);     /* TSR output to RSR input: no flow control */
-    } else if (u->chr && !chardev_try_write(u->chr, u->tsr)) {
+    if (!tx_emit(u, u->tsr)) {
         /* The host side is full: the character waits, as behind a
          * deasserted CTS; look again after a character time (at most 1 ms). */
-        uint64_t d = uart_char_ns(u);
-        timer_mod(&u->tx_timer, now_ns(u) + (d < 1000000 ? d : 1000000));
+        timer_mod(&u->tx_timer, now_ns(u) + tx_retry_ns(u));
         return;
     }
     u->tsr_busy = 0;
@@ -346,7 +371,20 @@ static void write_thr(Uart *u, uint8_t v)
         u->tx_count++;
     }
     u->thre_pending = 0;
-    tx_next(u);
+    if (!u->tsr_busy && u->tx_count == 1 && !(u->ier & UART_IER_THRE)) {
+        /* Polled output on an idle line leaves at once (see the header). */
+        uint8_t b = u->tx_fifo[u->tx_head];
+        u->tx_head = (uint8_t)((u->tx_head + 1) % UART_FIFO_SIZE);
+        u->tx_count = 0;
+        u->thre_pending = 1;
+        if (!tx_emit(u, b)) {
+            u->tsr = b;
+            u->tsr_busy = 1;
+            timer_mod(&u->tx_timer, now_ns(u) + tx_retry_ns(u));
+        }
+    } else {
+        tx_next(u);
+    }
     update_irq(u);
 }
 

@@ -5,10 +5,11 @@
  * through a driver enabled by MCR OUT2 (COM1/COM3 on IRQ4, COM2/COM4 on IRQ3).
  *
  * The serial side is a character backend (system/chardev.h).  Characters take
- * one character time of virtual time to leave the transmit shift register and
- * to arrive in the receive shift register, at the rate the guest programmed,
- * so THRE/TEMT, trigger levels and the character timeout behave as on the
- * chip.  Input from the backend is flow-controlled: it is taken only while
+ * one character time of virtual time to arrive in the receive shift register
+ * and, when the guest transmits with interrupts, to leave the transmit shift
+ * register, at the rate the guest programmed, so THRE/TEMT, trigger levels
+ * and the character timeout behave as on the chip; polled output on an idle
+ * line leaves at once (see ns16550-uart.c).  Input from the backend is flow-controlled: it is taken only while
  * the receiver has room, so nothing the host sends is lost; a backend that
  * ignores that (and loopback, which has no flow control) overruns the FIFO as
  * the line would.  Output the backend cannot take now stays in the transmit

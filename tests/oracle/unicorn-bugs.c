@@ -36,6 +36,7 @@ static bool only_flags_differ_in(const Regs *a, const Regs *b, uint32_t mask)
 static bool match_enter_ebp(const Case *c);
 static bool match_lxs_wrap(const Case *c);
 static bool match_retf_wrap(const Case *c);
+static bool match_bound_wrap(const Case *c);
 static bool match_test_alias(const Case *c);
 
 /* Tandem faulted with #GP/#SS, Unicorn did not, and Tandem with every segment
@@ -57,12 +58,15 @@ static bool match_no_seg_checks(const Case *c)
         return same_arch(&a, &b);
     }
     if (exc != c->exc_u) {
-        /* combined with a #UD Unicorn raises for a valid encoding (F6/F7 /1) */
+        /* combined with a #UD Unicorn raises for a valid encoding (F6/F7 /1),
+         * or with a second read at an unwrapped address that decides the
+         * outcome (#BR or not, a loadable selector or not) */
         Case c2 = *c;
         c2.post_t = post;
         c2.exc_t = exc;
         c2.relaxed = true;
-        return match_test_alias(&c2);
+        return match_test_alias(&c2) || match_lxs_wrap(&c2) || match_retf_wrap(&c2) ||
+               match_bound_wrap(&c2);
     }
     if (exc >= 0)
         return same_arch(&post, &c->post_u);   /* both faulted later on (#DE...) */
@@ -77,14 +81,15 @@ static bool match_no_seg_checks(const Case *c)
     if (mem_ok && only_flags_differ_in(&a, &b, un.flags))
         return true;
     /* combined with another deviation (LOCK NEG flags, ENTER's EBP, the far
-     * pointer's or RETF's selector address) */
+     * pointer's, RETF's selector or BOUND's upper bound address) */
     Case c2 = *c;
     c2.post_t = post;
     c2.exc_t = -1;
     c2.diff = (!same_arch(&a, &b) ? DIFF_GPR : ((a.eflags ^ b.eflags) & ~un.flags) ? DIFF_FLAGS : 0) |
               (mem_ok ? 0 : DIFF_MEM);
     c2.relaxed = true;
-    return match_lock_neg(&c2) || match_enter_ebp(&c2) || match_lxs_wrap(&c2) || match_retf_wrap(&c2);
+    return match_lock_neg(&c2) || match_enter_ebp(&c2) || match_lxs_wrap(&c2) || match_retf_wrap(&c2) ||
+           match_bound_wrap(&c2);
 }
 
 /* The access wraps around the top of the 4 GiB offset space: the limit check
@@ -232,13 +237,13 @@ static bool match_enter_ebp(const Case *c)
     return c->mem_same_but(c->ctx, slot + 2, 2);
 }
 
-/* Tandem re-run (flat segments if the case is a chained one) with the word
- * w placed at linear address at does exactly what Unicorn did: the same
- * exception, or the same registers, flags and memory. */
-static bool same_with_word(const Case *c, uint32_t at, const uint8_t *w)
+/* Tandem re-run (flat segments if the case is a chained one) with the n
+ * bytes w placed at linear address at does exactly what Unicorn did: the
+ * same exception, or the same registers, flags and memory. */
+static bool same_with_bytes(const Case *c, uint32_t at, const uint8_t *w, int n)
 {
     Regs post;
-    int exc = c->rerun_poke(c->ctx, c->relaxed, at, w, 2, &post);
+    int exc = c->rerun_poke(c->ctx, c->relaxed, at, w, n, &post);
     if (exc != c->exc_u)
         return false;
     if (exc >= 0)
@@ -275,7 +280,26 @@ static bool match_lxs_wrap(const Case *c)
     uint32_t wrapped = c->seg_base + ((ea + n) & 0xffff), v;
     if (c->exc_t == -1 && (!c->read_lin(c->ctx, wrapped, 2, &v) || c->post_t.seg[sreg] != (uint16_t)v))
         return false;
-    return same_with_word(c, wrapped, c->pre_mem + n);
+    return same_with_bytes(c, wrapped, c->pre_mem + n, 2);
+}
+
+/* BOUND with a 16-bit address: the upper bound follows the lower one at
+ * EA + 2 (+ 4), an offset that wraps at 64K; QEMU reads it unwrapped.
+ * Recognised like lxs-selector-no-wrap: BOUND, 16-bit addressing, EA + n >
+ * FFFF, and Tandem re-run with the bound Unicorn read (at base + EA + n,
+ * pre_mem) placed at base + ((EA + n) AND FFFF) doing exactly what Unicorn
+ * did (#BR or not). */
+static bool match_bound_wrap(const Case *c)
+{
+    const InsnInfo *ii = c->ii;
+    if (ii->two_byte || ii->op != 0x62 || !ii->mem || ii->asize != 16 || !c->pre_mem || !c->rerun_poke)
+        return false;
+    if (c->exc_u >= 100 || (c->exc_t >= 0 && c->exc_t == c->exc_u))
+        return false;
+    uint32_t n = (uint32_t)ii->osize / 8, ea = ii_ea(ii, &c->pre);
+    if (ea + n <= 0xffff)
+        return false;
+    return same_with_bytes(c, c->seg_base + ((ea + n) & 0xffff), c->pre_mem + n, (int)n);
 }
 
 /* RETF (CB, CA) on a 16-bit stack: CS is popped from SP + 2 (+ 4 with a
@@ -303,7 +327,7 @@ static bool match_retf_wrap(const Case *c)
         return false;
     w[0] = (uint8_t)v;
     w[1] = (uint8_t)(v >> 8);
-    return same_with_word(c, wrapped, w);
+    return same_with_bytes(c, wrapped, w, 2);
 }
 
 /* PUSH ES/CS/SS/DS/FS/GS with a 32-bit operand: QEMU writes the selector
@@ -341,15 +365,16 @@ static bool match_hint_nop_0f18(const Case *c)
     return same_arch(&c->post_t, &want) && c->post_t.eflags == c->pre.eflags;
 }
 
-/* FF /7 with a memory operand: QEMU loads the operand before it finds the
- * encoding invalid, so a load that faults (or leaves RAM past 2^32) is
- * reported instead of #UD; an invalid opcode is detected at decode, before
- * any operand access.  Recognised: FF /7 with a memory operand, Tandem #UD,
- * Unicorn #GP, #SS or a read error. */
+/* FF /7 and 0F BA /0-/3 with a memory operand: QEMU loads the operand
+ * before it finds the encoding invalid, so a load that faults (or leaves RAM
+ * past 2^32) is reported instead of #UD; an invalid opcode is detected at
+ * decode, before any operand access.  Recognised: FF /7 or 0F BA /0-/3 with a
+ * memory operand, Tandem #UD, Unicorn #GP, #SS or a read error. */
 static bool match_ff7_load(const Case *c)
 {
     const InsnInfo *ii = c->ii;
-    return !ii->two_byte && ii->op == 0xff && ii->reg == 7 && ii->mem && c->exc_t == 6 &&
+    bool reserved = ii->two_byte ? ii->op == 0xba && ii->reg < 4 : ii->op == 0xff && ii->reg == 7;
+    return reserved && ii->mem && c->exc_t == 6 &&
            (c->exc_u == 12 || c->exc_u == 13 || c->exc_u == 100 + UC_ERR_READ_UNMAPPED_);
 }
 
@@ -510,11 +535,14 @@ UcBug unicorn_bugs[] = {
         match_hint_nop_0f18, 0,
     },
     {
-        "ff7-operand-load",
-        "loads the memory operand of FF /7 (an invalid encoding) and reports that load's fault",
-        "FF /7 with a memory operand, Tandem #UD, Unicorn #GP/#SS or UC_ERR_READ_UNMAPPED",
+        "reserved-operand-load",
+        "loads the memory operand of FF /7 and 0F BA /0-/3 (invalid encodings) and reports that "
+        "load's fault",
+        "FF /7 or 0F BA /0-/3 with a memory operand, Tandem #UD, Unicorn #GP/#SS or "
+        "UC_ERR_READ_UNMAPPED",
         "#UD for a reserved encoding is raised at decode, before operands are accessed",
-        "SDM vol. 2D table A-6 (group 5: /7 reserved); vol. 3A 6.15 (#UD), table 6-2 priorities",
+        "SDM vol. 2D table A-6 (group 5: /7 reserved; group 8: /0-/3 reserved); vol. 3A 6.15 "
+        "(#UD), table 6-2 priorities",
         match_ff7_load, 0,
     },
     {
@@ -528,6 +556,18 @@ UcBug unicorn_bugs[] = {
         "offset space (Bochs: read_virtual_dword(seg, (eaddr + 4) & asize_mask))",
         "SDM vol. 2A BOUND (m32&32 operand: two signed dwords), LDS/LES (m16:32)",
         match_split_operand_wrap, 0,
+    },
+    {
+        "bound-upper-no-wrap",
+        "BOUND with a 16-bit address size reads the upper bound at EA + 2 (+ 4) without "
+        "wrapping the offset at 64K",
+        "BOUND with 16-bit addressing and EA + operand size > FFFF, Tandem re-run with "
+        "Unicorn's upper bound (at base + EA + n) placed at base + ((EA + n) AND FFFF) doing "
+        "exactly what Unicorn did (#BR or not)",
+        "16-bit effective addresses wrap at 64K; Bochs reads the upper bound at "
+        "(eaddr + 2) & asize_mask (BOUND_GwMa)",
+        "SDM vol. 2A BOUND (m16&16 / m32&32 operand); vol. 1 3.3.6",
+        match_bound_wrap, 0,
     },
     { NULL, NULL, NULL, NULL, NULL, NULL, 0 },
 };

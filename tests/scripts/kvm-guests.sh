@@ -25,8 +25,9 @@
 #                 instructions before it looks at the interrupt window again
 #   paging, taskswitch
 #                 32-bit paging: mov cr0 with PG raises #GP under PVM
-#   rtc           its UIP wait wants two port reads within 150000 TSC ticks:
-#                 too short for emulated code at the host's TSC rate
+#   rtc           not run: its UIP wait wants two port reads within 150000
+#                 TSC ticks, too short for emulated code at the host's TSC
+#                 rate, and its bounded waits then take a minute to give up
 set -u
 B=${1:-build}
 T=$B/tests/scripts/kvm-guests
@@ -64,7 +65,6 @@ limits() {
     smc_and_misc) echo "110|instruction bytes 0f c7 c8|#UD for cmpxchg8b reg: not in KVM's emulator" ;;
     interrupts) echo "7|^not ok 8 - sti; nop; cli|interrupt window checked every 130 emulated instructions" ;;
     paging | taskswitch) echo "0|^unexpected exception: vector 0x0000000D|32-bit paging: #GP on mov cr0 with PG" ;;
-    rtc) echo "3|^FAIL: timeout waiting for UIP|emulated port reads too slow for the UIP wait" ;;
     *) kvm_limits "$1" ;;
     esac
 }
@@ -80,6 +80,10 @@ fails=0
 for g in "$B"/tests/guests/*.bin; do
     [ -f "$g" ] || continue
     name=$(basename "$g" .bin)
+    if [ $pvm -eq 1 ] && [ "$name" = rtc ]; then
+        echo "skipped under KVM-PVM - rtc: its UIP wait (two port reads within 150000 TSC ticks) is too tight for emulated code"
+        continue
+    fi
     res=$(GUEST_LOG_DIR="$T/kvm" GUEST_EXTRA_FLAGS="-accel kvm" tests/guests/run-guest.sh "$B/tandem" "$g" 120)
     if [ "${res%% *}" = PASS ]; then
         echo "ok - $name under KVM: $res"

@@ -202,6 +202,27 @@ on_tty(['-serial', 'stdio'], lambda fd, p: p.terminate(), -signal.SIGTERM, 'SIGT
 on_tty(['-serial', 'stdio'], lambda fd, p: os.write(fd, b'\x03'), -signal.SIGINT, 'C-c with -serial stdio')
 out = on_tty(['-nographic'], lambda fd, p: os.write(fd, b'\x03\rquit\r'), 1, '-nographic')
 ok(b'echo: \x03' in out, '-nographic: C-c goes to the guest', repr(out))
+
+# SeaBIOS with -nographic: its console on COM1 (fw_cfg etc/sercon-port),
+# polled output, clean up to 'No bootable device.'; C-a x ends it.
+bios = '/usr/share/seabios/bios.bin'
+if os.path.exists(bios):
+    p = subprocess.Popen([sys.argv[1], '-bios', bios, '-nographic'], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    got = read_until(p.stdout.fileno(), b'No bootable device.', 60)
+    p.stdin.write(b'\x01x')
+    p.stdin.flush()
+    try:
+        rc = p.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        rc = None
+    ok(b'No bootable device.' in got and b'SeaBIOS (version ' in got and rc == 0,
+       'SeaBIOS -nographic: console on COM1 up to "No bootable device."', repr(got[-300:]) + ' rc=%r' % rc)
+    # A re-entered console repeats characters and cursor moves (ESC[rr;ccH).
+    ok(re.search(rb'\x1b\[\d\d;\d\dH', got) is None, 'SeaBIOS -nographic: output not garbled', repr(got))
+else:
+    print('# ' + bios + ' missing: SeaBIOS check skipped')
 sys.exit(1 if fails else 0)
 EOF
 [ $? -eq 0 ] || fails=$((fails + 1))

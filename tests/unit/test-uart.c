@@ -184,11 +184,14 @@ static void test_dlab_divisor(void)
     CHECK_EQ(uart_char_ns(u), CT1);
 }
 
+/* Interrupt-driven output (ETBEI on; OUT2 off keeps the line quiet) leaves
+ * at the programmed rate. */
 static void test_tx_timing(void)
 {
     uint8_t buf[64];
     setup();
     init_line(1, 0x03);
+    outb(UART_IER, UART_IER_THRE);
     set_time(1000);
     outb(UART_THR, 'A');
     /* THR went straight to the idle TSR: THR empty, transmitter busy. */
@@ -234,6 +237,7 @@ static void test_tx_fifo(void)
     uint8_t buf[64];
     setup();
     init_line(1, 0x03);
+    outb(UART_IER, UART_IER_THRE);
     outb(UART_FCR, 0x07);
     uint64_t t = now();
     for (int i = 0; i < 17; i++)
@@ -262,6 +266,44 @@ static void test_tx_fifo(void)
     set_time(t + 4 * CT1);
     CHECK_EQ(host_recv(buf, sizeof buf), 1);
     CHECK_EQ(buf[0], 'x');
+}
+
+/* Polled output (ETBEI off) on an idle line leaves at once: THRE and TEMT
+ * stay set, so firmware waiting for TEMT after each byte never waits. */
+static void test_tx_polled(void)
+{
+    uint8_t buf[64];
+    setup();
+    init_line(12, 0x0b);            /* 9600 baud: a character is 1.04 ms */
+    outb(UART_FCR, 0x01);
+    const char *msg = "polled";
+    for (int i = 0; msg[i]; i++) {
+        CHECK_EQ(inb(UART_LSR), 0x60);
+        outb(UART_THR, (uint8_t)msg[i]);
+    }
+    CHECK_EQ(inb(UART_LSR), 0x60);
+    CHECK_EQ(host_recv(buf, sizeof buf), 6);
+    CHECK(!memcmp(buf, "polled", 6));
+    CHECK_EQ(now(), 0);             /* no time passed */
+    /* THR emptied: the THRE event is latched for when ETBEI comes on. */
+    outb(UART_IER, UART_IER_THRE);
+    CHECK_EQ(inb(UART_IIR), 0xc2);
+    /* Behind a character being sent (ETBEI on), it waits its turn. */
+    outb(UART_THR, 'a');            /* ETBEI on: paced */
+    outb(UART_IER, 0);
+    outb(UART_THR, 'b');            /* TSR busy: queued */
+    CHECK_EQ(inb(UART_LSR), 0x00);
+    set_time(1041667 - 1);
+    CHECK_EQ(host_recv(buf, sizeof buf), 0);
+    set_time(2 * 1041667);
+    CHECK_EQ(inb(UART_LSR), 0x60);
+    CHECK_EQ(host_recv(buf, sizeof buf), 2);
+    CHECK(!memcmp(buf, "ab", 2));
+    /* Loopback: straight into the receiver. */
+    outb(UART_MCR, UART_MCR_LOOP);
+    outb(UART_THR, 'L');
+    CHECK_EQ(inb(UART_LSR), 0x61);
+    CHECK_EQ(inb(UART_RBR), 'L');
 }
 
 /* The host side is full: the character stays in the TSR (TEMT = 0) until
@@ -751,6 +793,7 @@ int main(void)
     test_dlab_divisor();
     test_tx_timing();
     test_tx_fifo();
+    test_tx_polled();
     test_tx_backpressure();
     test_thre_interrupt();
     test_rx_16450();
