@@ -96,10 +96,12 @@ else
 fi
 if command -v qemu-system-i386 >/dev/null; then
     want qemu-tcg && bench_emu "qemu tcg" qemu_tcg_run
-    if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
-        want qemu-kvm && bench_emu "qemu kvm" qemu_kvm_run
-    else
+    if ! { [ -r /dev/kvm ] && [ -w /dev/kvm ]; }; then
         echo "qemu kvm               skipped: /dev/kvm not usable"
+    elif ! grep -qwE 'vmx|svm' /proc/cpuinfo; then
+        want qemu-kvm && echo "qemu kvm               skipped: no VT-x/AMD-V (KVM-PVM emulates 32-bit code)"
+    else
+        want qemu-kvm && bench_emu "qemu kvm" qemu_kvm_run
     fi
 fi
 if command -v bochs >/dev/null; then
@@ -111,3 +113,6 @@ for k in "qemu tcg" "qemu kvm" "bochs"; do
         awk -v t="${RES[tandem (interp)]}" -v o="${RES[$k]}" -v k="$k" \
             'BEGIN { printf "tandem / %-10s = %.2f\n", k, t / o }'
 done
+
+echo
+bench/seabios.sh

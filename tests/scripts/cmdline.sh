@@ -12,7 +12,7 @@ ok() { echo "ok - $1"; }
 bad() { echo "FAIL - $1"; fails=$((fails + 1)); }
 
 rm -f $T/e9.log $T/post80.log $T/port402.log $T/trace.log
-$B/tandem -M pc -bios $T/post.bin -display none -debugcon file:$T/e9.log \
+$B/tandem -accel interp -M pc -bios $T/post.bin -display none -debugcon file:$T/e9.log \
     -chardev file,id=post,path=$T/post80.log -device isa-debugcon,iobase=0x80,chardev=post \
     -chardev file,id=dbg,path=$T/port402.log -device isa-debugcon,iobase=0x402,chardev=dbg \
     -device isa-debug-exit,iobase=0xf4,iosize=4 -d in_asm,int -D $T/trace.log </dev/null

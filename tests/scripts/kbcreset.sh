@@ -7,7 +7,7 @@ B=${1:-build}
 T=$B/tests/scripts
 mkdir -p $T
 nasm -f bin -o $T/kbcreset.bin tests/scripts/kbcreset.asm || exit 1
-timeout 20 $B/tandem -bios $T/kbcreset.bin -display none -device isa-debug-exit,iobase=0xf4,iosize=4 </dev/null
+timeout 20 $B/tandem -accel interp -bios $T/kbcreset.bin -display none -device isa-debug-exit,iobase=0xf4,iosize=4 </dev/null
 rc=$?
 if [ $rc -eq $(( (0x42 << 1) | 1 )) ]; then
     echo "ok - resets by 8042 FE, 8042 output port bit 0 and port 0x92 bit 0, A20 open after each"
