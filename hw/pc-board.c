@@ -268,7 +268,7 @@ int pc_board_create(Machine *m, const Config *cfg)
     IrqOr *com_irq[2] = { 0 };      /* IRQ3, IRQ4 */
     int nserial = chardev_serial_specs(cfg, serial);
     for (int i = 0; i < nserial; i++) {
-        char label[16];
+        char label[24];
         snprintf(label, sizeof label, "serial%d", i);
         Chardev *c = chardev_open_spec_label(serial[i], label);
         Uart *u = c ? uart_create(m, com[i].base, label, c) : NULL;

@@ -182,6 +182,13 @@ void eng_unicorn_forget_exception(Engines *e, const Regs *r)
     unicorn_set_regs(e, r);
 }
 
+void eng_unicorn_renew(Engines *e)
+{
+    U.context_free((uc_context *)e->uc_ctx0);
+    U.close(UC(e));
+    unicorn_open(e);
+}
+
 void eng_free(Engines *e)
 {
     U.close(UC(e));
@@ -396,7 +403,7 @@ int eng_step_unicorn(Engines *e, const InsnInfo *ii, int *errp, uint64_t until_l
          * blocks to one instruction (else every step would translate the
          * rest of the stream).  The address is a function of pc, so a block
          * cached for pc always has the same exit. */
-        uint64_t until = until_lin ? until_lin : pc + (uint64_t)(ii->len ? ii->len : 1);
+        uint64_t until = until_lin != ENG_UNTIL_NEXT ? until_lin : pc + (uint64_t)(ii->len ? ii->len : 1);
         in_unicorn = 1;
         if (sigsetjmp(uc_abort_jmp, 1)) {
             e->uc_aborts++;
@@ -444,8 +451,8 @@ static void relax_segments(const Engines *e, CpuState *st)
 {
     for (int i = 0; i < 6; i++) {
         st->seg[i].limit = 0xffffffffu;
-        if (e->mode == 32)
-            st->seg[i].attr = (uint16_t)((st->seg[i].attr & (3 << SA_DPL_SHIFT)) | 0xc93);
+        if (e->mode == 32)     /* keeping DPL and the B bit (the stack width) */
+            st->seg[i].attr = (uint16_t)((st->seg[i].attr & ((3 << SA_DPL_SHIFT) | SA_DB)) | 0x893);
     }
 }
 

@@ -31,15 +31,22 @@ void eng_init(Engines *e, int mode);
 /* Copies Tandem's RAM to Unicorn's. */
 void eng_resync_memory(Engines *e);
 void eng_free(Engines *e);
+/* A fresh Unicorn instance over the same RAM (registers unset: call between
+ * streams).  Unicorn 2.0.1 misbehaves once its translation buffer has been
+ * filled and flushed (exceptions reported with a linear EIP, aborts, a
+ * crash after a few million one-instruction blocks), so the run renews it
+ * long before that. */
+void eng_unicorn_renew(Engines *e);
 /* Puts the stream's code and the registers into both engines. */
 void eng_load_code(Engines *e, const uint8_t *code, uint32_t len);
 void eng_set_regs(Engines *e, const Regs *r);
 /* Runs one instruction.  A REP string instruction runs to its end (or fault).
  * Returns the exception vector, -1 none; *err gets Unicorn's uc_err. */
 int eng_step_tandem(Engines *e);
-/* until_lin: where Unicorn must stop
- * (0: after the instruction); a branch out of the code area stops at its
- * target, so Unicorn does not translate (random) bytes there. */
+/* until_lin: where Unicorn must stop, ENG_UNTIL_NEXT: after the instruction;
+ * a branch out of the code area stops at its target (which may be linear
+ * 0), so Unicorn does not translate the bytes there. */
+#define ENG_UNTIL_NEXT (~0ull)
 int eng_step_unicorn(Engines *e, const InsnInfo *ii, int *err, uint64_t until_lin);
 void eng_get_tandem(Engines *e, Regs *r);
 void eng_get_unicorn(Engines *e, Regs *r);

@@ -65,6 +65,7 @@ static const char *const skip_extra[] = {
 typedef struct Stats {
     uint64_t insns, mismatches, excused;
     uint64_t fam_insns[FAM_COUNT], fam_mism[FAM_COUNT];
+    uint64_t stream_fam_insns[FAM_COUNT];   /* by the family the stream is about */
     uint64_t skips[SK_NREASONS];
     uint64_t streams, exceptions, replays;
     int reports;
@@ -234,8 +235,9 @@ static uint32_t compare(Run *run, const InsnInfo *ii, const uint8_t *bytes, cons
         ua = mem_lin, usz = (uint32_t)ii->osize / 8;          /* SHLD/SHRD m, count > size */
     else if (un->push_sreg32 && !(diff & DIFF_GPR))
         ua = eng_stack_lin(e, t->r[OR_ESP]) + 2, usz = 2;     /* the slot's upper half */
-    if (ua < RAM_SIZE && ua + usz <= RAM_SIZE)
-        memcpy(e->u_ram + ua, e->t_ram + ua, usz);
+    for (uint32_t k = 0; k < usz; k++)
+        if (ua + k < RAM_SIZE)
+            e->u_ram[ua + k] = e->t_ram[ua + k];
     if (full_mem) {
         if (memcmp(e->t_ram, e->u_ram, RAM_SIZE))
             diff |= DIFF_MEM;
@@ -475,10 +477,10 @@ static bool run_stream(Run *run, const Stream *st, bool precise)
             break;      /* the generator never emits one: not reached */
         }
         {
-            /* Unicorn translates the block at a branch target before its
-             * instruction count stops it there: a relative branch may land
-             * inside an instruction (75 FF), so scan from its target(s) too
-             * (with and without the 16-bit wrap of the new IP). */
+            /* Unicorn translates the block at a branch target before the
+             * code hook stops it there: a relative branch may land inside
+             * an instruction (75 FF), so scan from its target(s) too (with
+             * and without the 16-bit wrap of the new IP). */
             uint32_t tgt[2];
             int nt = rel_targets(&ii, &pre, o->mode, tgt);
             bool bad = false;
@@ -521,7 +523,7 @@ static bool run_stream(Run *run, const Stream *st, bool precise)
         uint32_t ss_base = eng_seg_base(e, OS_SS);
         bool stack32 = eng_stack_lin(e, 0x10000) - ss_base == 0x10000;
         int exc_t = eng_step_tandem(e);
-        uint64_t until = 0;
+        uint64_t until = ENG_UNTIL_NEXT;
         if (exc_t < 0) {
             Regs tt;
             eng_get_tandem(e, &tt);
@@ -546,7 +548,13 @@ static bool run_stream(Run *run, const Stream *st, bool precise)
                        o->mode, o->seed, run->stream_no, step);
                 for (int k = 0; k < ii.len; k++)
                     printf(" %02x", bytes[k]);
-                printf(" (add it to unicorn_crashers in unicorn-bugs.c)\n");
+                Regs tt;
+                eng_get_tandem(e, &tt);
+                uint32_t tl = eng_linear_pc(e, &tt);
+                printf("; Tandem went on to %08x:", tl);
+                for (uint32_t k = 0; k < 16 && tl + k < RAM_SIZE; k++)
+                    printf(" %02x", e->t_ram[tl + k]);
+                printf(" (add the encoding to unicorn_crashers in unicorn-bugs.c)\n");
             }
             resync_memory(run);
             break;
@@ -582,6 +590,7 @@ static bool run_stream(Run *run, const Stream *st, bool precise)
         if (!precise) {
             s->insns++;
             s->fam_insns[fam]++;
+            s->stream_fam_insns[st->family]++;
             if (exc_t >= 0)
                 s->exceptions++;
         }
@@ -594,7 +603,12 @@ static bool run_stream(Run *run, const Stream *st, bool precise)
         if (diff) {
             /* Does Tandem implement it at all? */
             if (o->skip_unimpl && exc_t == 6 && exc_u != 6 && !handler_file(&ii)) {
-                if (!precise) { s->skips[SK_UNIMPL]++; s->insns--; s->fam_insns[fam]--; }
+                if (!precise) {
+                    s->skips[SK_UNIMPL]++;
+                    s->insns--;
+                    s->fam_insns[fam]--;
+                    s->stream_fam_insns[st->family]--;
+                }
                 resync_memory(run);
                 break;
             }
@@ -741,11 +755,16 @@ int main(int argc, char **argv)
      * every instruction, to find the instruction that caused it.  A group
      * is about GROUP_INSNS instructions (random streams are short: the
      * snapshot and the compare of all RAM would dominate otherwise). */
-    enum { GROUP = 256, GROUP_INSNS = 1000 };
+    enum { GROUP = 256, GROUP_INSNS = 1000, UC_RENEW_INSNS = 250000 };
     run.group = calloc(GROUP, sizeof(Stream));
     if (!run.group)
         abort();
+    uint64_t renewed_at = 0;
     while (run.s.insns < o->count) {
+        if (run.s.insns - renewed_at >= UC_RENEW_INSNS) {
+            eng_unicorn_renew(&run.e);      /* see engines.h */
+            renewed_at = run.s.insns;
+        }
         memcpy(run.snap, run.e.t_ram, RAM_SIZE);
         long first = run.stream_no;
         uint64_t first_insn = run.s.insns;
@@ -800,6 +819,13 @@ int main(int argc, char **argv)
         if (s->fam_insns[f])
             printf("family %-8s %10" PRIu64 " instructions, %" PRIu64 " mismatches\n", family_names[f],
                    s->fam_insns[f], s->fam_mism[f]);
+    /* edge streams consist of other families' instructions (counted above
+     * under those); this line counts by what each stream is about */
+    printf("streams' instructions by stream family:");
+    for (int f = 0; f < FAM_COUNT; f++)
+        if (s->stream_fam_insns[f])
+            printf(" %s %" PRIu64, family_names[f], s->stream_fam_insns[f]);
+    printf("\n");
     for (int k = 0; k < SK_NREASONS; k++)
         if (s->skips[k] && k != IC_OK)
             printf("skipped: %" PRIu64 " x %s\n", s->skips[k],

@@ -46,4 +46,5 @@ void uc_api_load(void)
     *(void **)&U.context_alloc = sym(h, "uc_context_alloc");
     *(void **)&U.context_save = sym(h, "uc_context_save");
     *(void **)&U.context_restore = sym(h, "uc_context_restore");
+    *(void **)&U.context_free = sym(h, "uc_context_free");
 }

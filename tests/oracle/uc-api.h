@@ -29,6 +29,7 @@ typedef struct UcApi {
     uc_err (*context_alloc)(uc_engine *uc, uc_context **context);
     uc_err (*context_save)(uc_engine *uc, uc_context *context);
     uc_err (*context_restore)(uc_engine *uc, uc_context *context);
+    uc_err (*context_free)(uc_context *context);
 } UcApi;
 
 extern UcApi U;

@@ -100,10 +100,24 @@ static bool match_wrap_4g(const Case *c)
 {
     if (!(c->exc_t == 13 || c->exc_t == 12))
         return false;
+    const InsnInfo *ii = c->ii;
+    if (c->exc_u == 12 || c->exc_u == 13) {
+        /* the memory operand itself passes 2^32 (its first operand-size
+         * part does): whatever the limit, the check fails (#SS for SS,
+         * #GP otherwise); QEMU reads wrapped data and may then fault on
+         * something else, e.g. a selector it loaded from there */
+        uint32_t ea = ii_ea(ii, &c->pre);
+        return ii->mem && ii->asize == 32 && ea + (uint32_t)ii->osize / 8 - 1 < ea &&
+               c->exc_t == (ii_seg(ii) == OS_SS ? 12 : 13);
+    }
     if (c->exc_u != -1 && c->exc_u != 100 + UC_ERR_READ_UNMAPPED_ && c->exc_u != 100 + UC_ERR_WRITE_UNMAPPED_)
         return false;
-    const InsnInfo *ii = c->ii;
     if (ii->mem && ii->asize == 32 && ii_ea(ii, &c->pre) >= 0xfffffff0u)
+        return true;
+    /* the linear address (a based segment) passing 2^32 within the access:
+     * the limit faults first in Tandem, QEMU does not wrap it */
+    if (ii->mem && c->seg_base + ii_ea(ii, &c->pre) >= 0xfffffff0u &&
+        c->exc_u >= 100 + UC_ERR_READ_UNMAPPED_)
         return true;
     if (ii->mem && ii->two_byte && (ii->op == 0xa3 || ii->op == 0xab || ii->op == 0xb3 || ii->op == 0xbb)) {
         /* BT* m, r: the operand is at EA + (bit offset / width) * size */
@@ -415,12 +429,15 @@ UcBug unicorn_bugs[] = {
     },
     {
         "offset-wrap-4g",
-        "an access whose offset + size - 1 passes 0xffffffff wraps to address 0, or fails "
-        "with UC_ERR_READ/WRITE_UNMAPPED at 2^32, instead of raising #GP/#SS",
-        "32-bit mode, Tandem raises #GP(0)/#SS(0), Unicorn raises nothing (or reports unmapped "
-        "memory), and the instruction "
-        "has its memory operand, ESP (or ESP - 16) or ESI/EDI of a string instruction within "
-        "16 bytes of 2^32",
+        "an access whose offset + size - 1 passes 0xffffffff (or whose linear address passes "
+        "2^32 in a based segment) wraps to address 0, or fails with UC_ERR_READ/WRITE_UNMAPPED "
+        "at 2^32, instead of raising #GP/#SS",
+        "32-bit mode, Tandem raises #GP(0)/#SS(0), Unicorn raises nothing or reports unmapped "
+        "memory, and the instruction has its memory operand (offset, or base + offset), the "
+        "target of a BTS/BTR/BTC bit offset, ESP (160 below, 64 above: PUSHA/POPA/ENTER), ENTER's "
+        "EBP copies or final ESP, LEAVE's EBP, or ESI/EDI of a string instruction within 16 bytes "
+        "of 2^32; or Unicorn faults later on what it read (a selector) and the operand's first "
+        "operand-size part itself crosses 2^32, with Tandem's fault #SS for SS, #GP otherwise",
         "the limit check covers the last byte of the access: with limit 0xffffffff an access "
         "crossing 2^32 is outside the segment",
         "SDM vol. 3A 5.3 (\"the processor ... checks the offset of the last byte\")",

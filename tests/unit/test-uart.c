@@ -182,6 +182,13 @@ static void test_dlab_divisor(void)
     CHECK_EQ(uart_char_ns(u), 937500);
     init_line(1, 0);
     CHECK_EQ(uart_char_ns(u), CT1);
+    /* The monitor's view. */
+    outb(UART_LCR, 0x1f);           /* 8E2 */
+    char text[512] = "";
+    FILE *f = fmemopen(text, sizeof text - 1, "w");
+    uart_info(u, f);
+    fclose(f);
+    CHECK(strstr(text, "serial0: io 0x3f8, 115200 baud (divisor 1) 8E2") != NULL);
 }
 
 /* Interrupt-driven output (ETBEI on; OUT2 off keeps the line quiet) leaves
