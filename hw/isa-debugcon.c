@@ -42,3 +42,8 @@ DebugCon *debugcon_create(Machine *m, uint16_t port, Chardev *chr)
     machine_add_device(m, "isa-debugcon", NULL, d, NULL, debugcon_destroy);
     return d;
 }
+
+void debugcon_map(Machine *m, DebugCon *d, uint16_t port)
+{
+    io_map(&m->io, port, 1, &debugcon_ops, d, "isa-debugcon");
+}

@@ -11,5 +11,7 @@ typedef struct DebugCon {
 
 /* Takes ownership of chr. */
 DebugCon *debugcon_create(Machine *m, uint16_t port, Chardev *chr);
+/* The same console also on another port. */
+void debugcon_map(Machine *m, DebugCon *d, uint16_t port);
 
 #endif

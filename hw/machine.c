@@ -144,6 +144,24 @@ static void machine_earlier_deadline(void *opaque)
         m->accel_ops->kick(m->accel);
 }
 
+void machine_pause(Machine *m)
+{
+    if (!m->paused) {
+        m->paused = true;
+        clock_pause(&m->clock);
+        if (m->accel)
+            m->accel_ops->kick(m->accel);
+    }
+}
+
+void machine_resume(Machine *m)
+{
+    if (m->paused) {
+        m->paused = false;
+        clock_resume(&m->clock);
+    }
+}
+
 int machine_run(Machine *m)
 {
     m->clock.on_earlier_deadline = machine_earlier_deadline;
@@ -158,6 +176,11 @@ int machine_run(Machine *m)
                 return 0;
             }
             machine_reset(m);
+        }
+        if (m->paused) {
+            /* Stopped: only the host side (terminal, monitor) runs. */
+            machine_poll_fds(m, 10000000);
+            continue;
         }
         if (m->nfds)
             machine_poll_fds(m, 0);

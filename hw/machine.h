@@ -49,6 +49,7 @@ struct Machine {
     volatile bool quit;
     int exit_code;
     volatile bool reset_requested;
+    bool paused;                  /* -S or the monitor's stop: the CPU does not run */
     bool no_reboot;
     bool in_accel;                  /* inside accel_ops->run() */
 
@@ -76,6 +77,9 @@ void machine_watch_fd(Machine *m, int fd, void (*on_readable)(void *), void *opa
 void machine_unwatch_fd(Machine *m, int fd);
 /* Polls the watched descriptors for up to timeout_ns (0: just check). */
 void machine_poll_fds(Machine *m, uint64_t timeout_ns);
+/* Stop/continue the CPU and virtual time (-S, monitor stop/cont). */
+void machine_pause(Machine *m);
+void machine_resume(Machine *m);
 /* Runs until the guest or the user ends it; returns the process exit code. */
 int machine_run(Machine *m);
 

@@ -287,7 +287,10 @@ int pc_board_create(Machine *m, const Config *cfg)
         Chardev *c = chardev_open_spec(cfg->debugcon);
         if (!c)
             return -1;
-        debugcon_create(m, 0xe9, c);
+        /* -debugcon captures port 0xe9 (QEMU's and Bochs' debug port) and
+         * 0x402 (where Debian's SeaBIOS writes its debug log). */
+        DebugCon *d = debugcon_create(m, 0xe9, c);
+        debugcon_map(m, d, 0x402);
     }
     Chardev *chrs[MAX_LIST_OPTS] = { 0 };
     for (int i = 0; i < cfg->nchardevs; i++)

@@ -71,6 +71,11 @@ int main(int argc, char **argv)
     }
     fprintf(stderr, "tandem: accelerator: %s (%s)\n", ops->name, why);
     machine_reset(&m);
+    if (cfg.start_stopped) {
+        /* QEMU's -S: the CPU waits for the monitor's 'cont'. */
+        machine_pause(&m);
+        fprintf(stderr, "tandem: -S: the CPU is stopped until 'cont' in the monitor\n");
+    }
     int code = machine_run(&m);
     log_flush();
     machine_destroy(&m);

@@ -25,6 +25,19 @@ grep -q "ljmp 0xf000:0xff00" $T/trace.log && ok "-d in_asm: 16-bit disassembly o
 grep -q "f000:ff17  66b878563412 .*mov eax, 0x12345678" $T/trace.log && ok "-d in_asm: operand-size prefix decoded in 16-bit mode" || bad "trace lacks mov eax"
 grep -q "out dx, eax" $T/trace.log && ok "-d in_asm: last instruction traced" || bad "trace lacks out"
 
+# -debugcon alone takes both 0xe9 and 0x402 (SeaBIOS's debug port)
+rm -f $T/both.log
+$B/tandem -accel interp -bios $T/post.bin -display none -debugcon file:$T/both.log \
+    -device isa-debug-exit,iobase=0xf4,iosize=4 </dev/null 2>/dev/null
+[ "$(cat $T/both.log)" = "hix" ] && ok "-debugcon captures ports 0xe9 and 0x402" || bad "debugcon both: '$(cat $T/both.log)'"
+
+# -S: nothing runs (no output, no exit) until the monitor continues it
+rm -f $T/stopped.log
+timeout 2 $B/tandem -accel interp -bios $T/post.bin -display none -S -debugcon file:$T/stopped.log \
+    -device isa-debug-exit,iobase=0xf4,iosize=4 </dev/null 2>/dev/null
+rc=$?
+[ $rc -eq 124 ] && [ ! -s $T/stopped.log ] && ok "-S starts with the CPU stopped" || bad "-S: status $rc, log '$(cat $T/stopped.log)'"
+
 # Bad input: one line on stderr, non-zero status, nothing run.
 check_err() {   # DESCRIPTION PATTERN ARGS...
     local what=$1 pat=$2; shift 2
