@@ -14,8 +14,7 @@ fails=0
 boot() {
     local accel=$1 tmo=$2
     rm -f $T/$accel.log $T/$accel.serial
-    $B/tandem -accel $accel -m 128 -bios $BIOS -nographic -no-reboot \
-        -chardev file,id=dbg,path=$T/$accel.log -device isa-debugcon,iobase=0x402,chardev=dbg \
+    $B/tandem -accel $accel -m 128 -bios $BIOS -nographic -no-reboot -debugcon file:$T/$accel.log \
         </dev/null >$T/$accel.serial 2>$T/$accel.err &
     local pid=$! end=$((SECONDS + tmo))
     while [ $SECONDS -lt $end ] && kill -0 $pid 2>/dev/null; do
