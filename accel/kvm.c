@@ -691,18 +691,71 @@ static void complete_io(Kvm *k)
     k->io_pending = false;
 }
 
+/* x87/SSE: the canonical state is the FXSAVE image (cpu/fpu.h), which is also
+ * the legacy region of KVM's XSAVE area; KVM_GET/SET_FPU is the fallback
+ * (some KVMs do not carry MXCSR through it). */
 static void kvm_get_fpu(Kvm *k, CpuState *s)
 {
-    /* x87/SSE: KVM_GET_FPU/KVM_GET_XSAVE into the canonical state once the
-     * interpreter's x87 defines its layout there. */
-    (void)k;
-    (void)s;
+    uint8_t *img = s->fxsave;
+    struct kvm_xsave xs;
+    if (ioctl(k->vcpu_fd, KVM_GET_XSAVE, &xs) == 0) {
+        uint16_t fcs, fds;
+        memcpy(&fcs, img + 464, 2);   /* bytes 464.. are software's: keep */
+        memcpy(&fds, img + 466, 2);
+        memcpy(img, xs.region, 512);
+        memset(img + 464, 0, 48);
+        memcpy(img + 464, &fcs, 2);
+        memcpy(img + 466, &fds, 2);
+        uint32_t mask = MXCSR_MASK;
+        memcpy(img + 28, &mask, 4);
+        return;
+    }
+    struct kvm_fpu f;
+    if (ioctl(k->vcpu_fd, KVM_GET_FPU, &f) < 0) {
+        fprintf(stderr, "tandem: kvm: KVM_GET_FPU: %s\n", strerror(errno));
+        return;
+    }
+    memset(img, 0, 464);
+    memcpy(img + 0, &f.fcw, 2);
+    memcpy(img + 2, &f.fsw, 2);
+    img[4] = f.ftwx;
+    memcpy(img + 6, &f.last_opcode, 2);
+    memcpy(img + 8, &f.last_ip, 8);
+    memcpy(img + 16, &f.last_dp, 8);
+    memcpy(img + 24, &f.mxcsr, 4);
+    uint32_t mask = MXCSR_MASK;
+    memcpy(img + 28, &mask, 4);
+    memcpy(img + 32, f.fpr, 128);
+    memcpy(img + 160, f.xmm, 256);
 }
 
 static void kvm_set_fpu(Kvm *k, const CpuState *s)
 {
-    (void)k;
-    (void)s;
+    const uint8_t *img = s->fxsave;
+    struct kvm_xsave xs;
+    if (ioctl(k->vcpu_fd, KVM_GET_XSAVE, &xs) == 0) {
+        uint8_t *r = (uint8_t *)xs.region;
+        memcpy(r, img, 464);
+        uint64_t bv;
+        memcpy(&bv, r + 512, 8);
+        bv |= 3;   /* XSTATE_BV: x87 and SSE state are in the image */
+        memcpy(r + 512, &bv, 8);
+        if (ioctl(k->vcpu_fd, KVM_SET_XSAVE, &xs) == 0)
+            return;
+    }
+    struct kvm_fpu f;
+    memset(&f, 0, sizeof f);
+    memcpy(&f.fcw, img + 0, 2);
+    memcpy(&f.fsw, img + 2, 2);
+    f.ftwx = img[4];
+    memcpy(&f.last_opcode, img + 6, 2);
+    memcpy(&f.last_ip, img + 8, 8);
+    memcpy(&f.last_dp, img + 16, 8);
+    memcpy(&f.mxcsr, img + 24, 4);
+    memcpy(f.fpr, img + 32, 128);
+    memcpy(f.xmm, img + 160, 256);
+    if (ioctl(k->vcpu_fd, KVM_SET_FPU, &f) < 0)
+        fprintf(stderr, "tandem: kvm: KVM_SET_FPU: %s\n", strerror(errno));
 }
 
 static uint64_t get_tsc(Kvm *k)

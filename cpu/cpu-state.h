@@ -82,6 +82,7 @@ typedef struct CpuState {
     uint64_t tsc;                /* TSC value at the moment the state was taken */
     uint64_t tsc_aux, pat, apic_base, misc_enable;
     uint64_t mtrr_def_type, mtrr_fixed[11], mtrr_var[16];
+    uint8_t fxsave[512];         /* x87/MMX/SSE state as an FXSAVE image (cpu/fpu.h) */
     uint8_t halted;
     uint8_t intr_shadow;         /* SHADOW_*: interrupts blocked for one instruction */
     uint8_t nmi_masked;          /* NMI handler running (until IRET) */

@@ -73,6 +73,9 @@ void cpu_state_power_on(CpuState *s)
     s->dr[7] = 0x400;
     s->pat = 0x0007040600070406ull;
     s->apic_base = 0xfee00900;
+    Fpu f;
+    fpu_power_on(&f);
+    fpu_to_fxsave(&f, s->fxsave);
 }
 
 void cpu_power_on(Cpu *cpu)
@@ -80,6 +83,7 @@ void cpu_power_on(Cpu *cpu)
     CpuState *s = &cpu->s;
     cpu_state_power_on(s);
     memcpy(cpu->r, s->regs, sizeof s->regs);
+    fpu_from_fxsave(&cpu->fpu, s->fxsave);
     cpu->r[R_ZERO] = cpu->r[R_BRIP] = 0;
     cpu->tsc_offset = 0;
     lf_set(cpu, 0);
@@ -193,6 +197,7 @@ void cpu_get_state(Cpu *cpu, CpuState *st)
 {
     *st = cpu->s;
     memcpy(st->regs, cpu->r, sizeof st->regs);
+    fpu_to_fxsave(&cpu->fpu, st->fxsave);
     st->rflags = cpu_get_eflags(cpu) | (cpu->s.rflags & ~0xffffffffull);
     st->tsc = cpu_read_tsc(cpu);
 }
@@ -201,6 +206,7 @@ void cpu_set_state(Cpu *cpu, const CpuState *st)
 {
     cpu->s = *st;
     memcpy(cpu->r, st->regs, sizeof st->regs);
+    fpu_from_fxsave(&cpu->fpu, st->fxsave);
     lf_set(cpu, (uint32_t)st->rflags);
     uint64_t base = cpu->env.tsc_now ? cpu->env.tsc_now(cpu->env.opaque) : cpu->icount;
     cpu->tsc_offset = st->tsc - base;
@@ -245,6 +251,7 @@ static const StateField cpu_fields[] = {
     STATE_UINT(CpuState, apic_base), STATE_UINT(CpuState, misc_enable),
     STATE_UINT(CpuState, mtrr_def_type), STATE_UINT_ARRAY(CpuState, mtrr_fixed),
     STATE_UINT_ARRAY(CpuState, mtrr_var),
+    STATE_BYTES(CpuState, fxsave),
     STATE_UINT(CpuState, halted), STATE_UINT(CpuState, intr_shadow),
     STATE_UINT(CpuState, nmi_masked), STATE_UINT(CpuState, cpuid_version),
     STATE_END,

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "cpu/cpu-state.h"
+#include "cpu/fpu.h"
 #include "hw/ioport.h"
 #include "hw/memory.h"
 
@@ -153,6 +154,7 @@ struct Cpu {
     TlbEntry tlb[2][TLB_SIZE];
 
     /* --- architectural state --- */
+    Fpu fpu;                   /* x87/MMX/SSE (s.fxsave is stale while running) */
     CpuState s;                /* s.regs is stale (r[] is live); s.rflags' OSZAPC bits are in lf_* */
     bool intr_line;            /* level of the INTR pin */
     bool nmi_pending;

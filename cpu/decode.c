@@ -8,9 +8,12 @@
 
 enum { MAP_1B, MAP_0F, MAP_0F38, MAP_0F3A, NMAPS };
 
-/* Built once by decode_init() from the families' OpReg lists, read-only after. */
-static OpDesc maps[NMAPS][256];
-static OpDesc *groups[NMAPS][256];
+/* Built once by decode_init() from the families' OpReg lists, read-only after.
+ * [map][mandatory-prefix variant][opcode]; variant MP_ANY serves opcodes that
+ * ignore mandatory prefixes (mp_sensitive clear). */
+static OpDesc maps[NMAPS][MP_COUNT][256];
+static OpDesc *groups[NMAPS][MP_COUNT][256];
+static uint8_t mp_sensitive[NMAPS][256];
 
 INSN(op_ud)
 {
@@ -33,21 +36,24 @@ static void register_op(const OpReg *r)
         fprintf(stderr, "decode: bad opcode number 0x%x\n", r->op);
         abort();
     }
+    unsigned v = r->mp < MP_COUNT ? r->mp : MP_ANY;
+    if (v != MP_ANY)
+        mp_sensitive[map][byte] = 1;
     if (r->ext < 0) {
-        if (maps[map][byte].flags & OPF_GROUP) {
+        if (maps[map][v][byte].flags & OPF_GROUP) {
             fprintf(stderr, "decode: opcode 0x%x registered as group and plain\n", r->op);
             abort();
         }
-        maps[map][byte] = r->d;
+        maps[map][v][byte] = r->d;
         return;
     }
-    if (!groups[map][byte]) {
-        groups[map][byte] = calloc(8, sizeof(OpDesc));
-        if (!groups[map][byte])
+    if (!groups[map][v][byte]) {
+        groups[map][v][byte] = calloc(8, sizeof(OpDesc));
+        if (!groups[map][v][byte])
             abort();
     }
-    maps[map][byte].flags = OPF_GROUP | OPF_MODRM;
-    groups[map][byte][r->ext & 7] = r->d;
+    maps[map][v][byte].flags = OPF_GROUP | OPF_MODRM;
+    groups[map][v][byte][r->ext & 7] = r->d;
 }
 
 void decode_init(void)
@@ -139,15 +145,24 @@ opcode:;
             c = b[p++];
         }
     }
-    const OpDesc *d = &maps[map][c];
+    unsigned mpv = MP_ANY;
+    if (mp_sensitive[map][c]) {
+        /* F2/F3 win over 66; the last of F2/F3 counts (kept in pfx). */
+        mpv = (pfx & PFX_REPNE) ? MP_F2 : (pfx & PFX_REP) ? MP_F3 : (pfx & PFX_OPSIZE) ? MP_66 : MP_NONE;
+        if (mpv == MP_F2 || mpv == MP_F3)
+            pfx &= ~(unsigned)(PFX_REP | PFX_REPNE);
+    }
+    const OpDesc *d = &maps[map][mpv][c];
     uint8_t modrm = 0;
     if (d->flags & OPF_MODRM) {
         NEED(1);
         modrm = b[p++];
         if (d->flags & OPF_GROUP)
-            d = &groups[map][c][(modrm >> 3) & 7];
+            d = &groups[map][mpv][c][(modrm >> 3) & 7];
     }
-    uint32_t fl = d->flags | (maps[map][c].flags & OPF_MODRM);
+    uint32_t fl = d->flags | (maps[map][mpv][c].flags & OPF_MODRM);
+    /* A 66 that selected the instruction is not an operand-size prefix. */
+    bool opsize_pfx = (pfx & PFX_OPSIZE) && mpv != MP_66;
     const bool rexw = rex & 8, rexr = rex & 4, rexx = rex & 2, rexb = rex & 1;
     if (rex)
         pfx |= PFX_REX | (rexw ? PFX_REXW : 0);
@@ -160,13 +175,13 @@ opcode:;
     if (cs64) {
         if (rexw || (fl & OPF_F64))
             osize = 2;
-        else if (pfx & PFX_OPSIZE)
+        else if (opsize_pfx)
             osize = 0;
         else
             osize = (fl & OPF_DEF64) ? 2 : 1;
         asize = (pfx & PFX_ADSIZE) ? 1 : 2;
     } else {
-        osize = d32 ^ !!(pfx & PFX_OPSIZE);
+        osize = d32 ^ opsize_pfx;
         asize = d32 ^ !!(pfx & PFX_ADSIZE);
     }
 

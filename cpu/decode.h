@@ -41,15 +41,22 @@ typedef struct OpDesc {
     uint32_t flags;
 } OpDesc;
 
+/* Mandatory prefixes (SSE): an opcode registered with MP_NONE/MP_66/MP_F3/MP_F2
+ * decodes differently by the last of 66/F3/F2 before it; such a 66 does not
+ * change the operand size and such an F3/F2 is not a REP.  MP_ANY (the default)
+ * ignores them.  A prefix variant that nothing registered is #UD. */
+enum { MP_ANY = 0, MP_NONE = 1, MP_66 = 2, MP_F3 = 3, MP_F2 = 4, MP_COUNT = 5 };
+
 /* Opcode numbering: 0x00-0xff one-byte map, 0x0f00|b two-byte map,
  * 0x0f3800|b and 0x0f3a00|b three-byte maps. */
 typedef struct OpReg {
     uint32_t op;
     int8_t ext;              /* group member: ModRM.reg; -1 when not a group */
     OpDesc d;
+    uint8_t mp;              /* MP_*: mandatory prefix (0 = any) */
 } OpReg;
 
-#define OPS_END { 0xffffffffu, -1, { { { 0 } }, 0 } }
+#define OPS_END { 0xffffffffu, -1, { { { 0 } }, 0 }, 0 }
 
 /* Helpers to fill OpDesc handler arrays from a family name:
  *   OPB(name)  byte op:   name_r8 (register form), name_m8 (memory form)

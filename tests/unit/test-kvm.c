@@ -119,6 +119,18 @@ static void compare_states(const char *what, const CpuState *want, const CpuStat
 {
     int bad = 0;
     for (const StateField *f = cpu_state_desc.fields; f->name; f++) {
+        if (f->kind == SF_BYTES) {
+            const uint8_t *pa = (const uint8_t *)want + f->offset, *pb = (const uint8_t *)got + f->offset;
+            for (uint32_t i = 0; i < f->size; i++) {
+                if (pa[i] != pb[i]) {
+                    fprintf(stderr, "%s: %s byte %u set 0x%02x, read back 0x%02x\n", what, f->name, i,
+                            pa[i], pb[i]);
+                    bad++;
+                    break;
+                }
+            }
+            continue;
+        }
         for (uint32_t i = 0; i < f->count; i++) {
             uint64_t a = 0, b = 0;
             memcpy(&a, (const char *)want + f->offset + i * f->size, f->size);
