@@ -79,9 +79,15 @@ static void term_install_handlers(void)
         return;
     term.handlers = true;
     for (size_t i = 0; i < sizeof term_signals / sizeof term_signals[0]; i++) {
+        int sig = term_signals[i];
         struct sigaction sa = { .sa_handler = term_on_signal };
         sigemptyset(&sa.sa_mask);
-        sigaction(term_signals[i], &sa, &term.old[term_signals[i]]);
+        sigaction(sig, &sa, &term.old[sig]);
+        /* A signal ignored when we started (SIGINT/SIGQUIT of a background
+         * job) stays ignored: catching it would restore the terminal and
+         * then carry on running in cooked mode. */
+        if (term.old[sig].sa_handler == SIG_IGN)
+            sigaction(sig, &term.old[sig], NULL);
     }
     struct sigaction ts = { .sa_handler = term_on_tstp }, tc = { .sa_handler = term_on_cont };
     sigaction(SIGTSTP, &ts, NULL);

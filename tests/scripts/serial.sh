@@ -172,6 +172,8 @@ def on_tty(args, action, want_rc, what):
     master, slave = os.openpty()
     orig = termios.tcgetattr(slave)
     def ctty():
+        # as from an interactive shell: a background runner may ignore SIGINT
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.setsid()
         import fcntl
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
