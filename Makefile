@@ -24,7 +24,12 @@ LDFLAGS_ALL = $(SAN_FLAGS) $(EXTRA_LDFLAGS)
 CORE_SRCS := hw/memory.c hw/ioport.c hw/clock.c hw/state.c system/log.c
 CPU_SRCS := $(wildcard cpu/*.c)
 EMU_SRCS := $(CORE_SRCS) $(CPU_SRCS) $(filter-out $(CORE_SRCS),$(wildcard hw/*.c)) \
-            $(wildcard accel/*.c) $(filter-out system/log.c,$(wildcard system/*.c))
+            $(wildcard accel/*.c) $(filter-out system/log.c,$(wildcard system/*.c)) $(wildcard block/*.c) \
+            $(wildcard monitor/*.c)
+# ui/: the SDL window only when ./configure found SDL2, else its stub.
+UI_SRCS := $(filter-out ui/sdl.c ui/sdl-stub.c,$(wildcard ui/*.c)) \
+           $(wildcard $(if $(filter yes,$(CONFIG_SDL)),ui/sdl.c,ui/sdl-stub.c))
+EMU_SRCS += $(UI_SRCS)
 ORACLE_SRCS := $(CORE_SRCS) $(CPU_SRCS) $(wildcard tests/oracle/*.c)
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
@@ -32,6 +37,10 @@ obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 $(B)/obj/%.o: %.c config.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+# sse-fp.c switches the host rounding mode around its FP operations: without
+# -frounding-math GCC may constant-fold them or move them across fesetround().
+$(B)/obj/cpu/sse-fp.o: CFLAGS_ALL += -frounding-math
 
 $(B)/obj/tests/oracle/%.o: tests/oracle/%.c config.mk
 	@mkdir -p $(dir $@)
@@ -49,7 +58,8 @@ all: $(B)/tandem $(B)/tandem-oracle
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_SRCS))
 UNIT_LIB_OBJS := $(call obj,$(CORE_SRCS) $(CPU_SRCS) $(filter-out system/main.c system/log.c,$(wildcard system/*.c)) \
-                 $(filter-out $(CORE_SRCS),$(wildcard hw/*.c)) $(wildcard accel/*.c))
+                 $(filter-out $(CORE_SRCS),$(wildcard hw/*.c)) $(wildcard accel/*.c) $(wildcard block/*.c) \
+                 $(wildcard monitor/*.c) $(UI_SRCS))
 
 $(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(UNIT_LIB_OBJS)
 	@mkdir -p $(dir $@)
@@ -78,9 +88,10 @@ check-slow: tests
 
 bench: all $(BENCH_BINS)
 	@bench/run.sh
+	@B=$(B) bench/snapshot.sh
 
-demo: all $(GUEST_BINS)
-	@scripts/demo.sh
+demo: all
+	@B=$(B) scripts/demo.sh
 
 clean:
 	rm -rf $(B)

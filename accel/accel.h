@@ -38,6 +38,12 @@ typedef struct AccelOps {
     bool (*virt_to_phys)(void *a, uint64_t lin, uint64_t *phys);
     /* Retired instructions (interp) or 0 when unknown. */
     uint64_t (*icount)(void *a);
+    /* Debugger (monitor, gdb): instruction breakpoints at linear addresses
+     * (the whole set; KVM takes at most 4, as hardware breakpoints) and
+     * single-stepping.  run() returns ACCEL_EXIT_DEBUG before executing an
+     * instruction at a breakpoint, and with step after each instruction.
+     * Returns 0, or -1 when the backend cannot do it. */
+    int (*set_debug)(void *a, const uint64_t *lin, int n, bool step);
 } AccelOps;
 
 extern const AccelOps accel_interp_ops;

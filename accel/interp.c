@@ -4,6 +4,7 @@
 
 #include "accel/accel.h"
 #include "cpu/cpu.h"
+#include "hw/apic.h"
 #include "hw/machine.h"
 #include "system/log.h"
 
@@ -11,18 +12,44 @@ typedef struct Interp {
     Machine *m;
     Cpu *cpu;
     double ipns;      /* measured instructions per ns of host time (host clock) */
+    bool step;        /* debugger single-step: run() executes one instruction */
 } Interp;
 
 static int intr_ack(void *opaque)
 {
-    Machine *m = opaque;
-    return m->intr_ack ? m->intr_ack(m->intr_opaque) : -1;
+    return machine_intr_ack(opaque);
 }
 
 static uint64_t tsc_now(void *opaque)
 {
     Machine *m = opaque;
     return clock_ns(&m->clock);   /* a 1 GHz TSC that follows virtual time */
+}
+
+/* The machine's local APIC: MSR 0x1b and CR8 (= TPR[7:4]). */
+static bool msr_read_hook(void *opaque, uint32_t msr, uint64_t *val)
+{
+    Machine *m = opaque;
+    return m->lapic && lapic_msr_read(m->lapic, msr, val);
+}
+
+static bool msr_write_hook(void *opaque, uint32_t msr, uint64_t val)
+{
+    Machine *m = opaque;
+    return m->lapic && lapic_msr_write(m->lapic, msr, val);
+}
+
+static uint64_t cr8_read(void *opaque)
+{
+    Machine *m = opaque;
+    return m->lapic ? lapic_get_cr8(m->lapic) : 0;
+}
+
+static void cr8_write(void *opaque, uint64_t v)
+{
+    Machine *m = opaque;
+    if (m->lapic)
+        lapic_set_cr8(m->lapic, v);
 }
 
 static void *interp_create(Machine *m, char *err, size_t errlen)
@@ -35,7 +62,11 @@ static void *interp_create(Machine *m, char *err, size_t errlen)
     ip->m = m;
     ip->ipns = 0.05;
     CpuEnv env = { .mem = &m->mem, .io = &m->io, .opaque = m, .intr_ack = intr_ack,
-                   .tsc_now = tsc_now };
+                   .tsc_now = tsc_now, .msr_read = msr_read_hook, .msr_write = msr_write_hook };
+    if (m->lapic) {
+        env.cr8_read = cr8_read;
+        env.cr8_write = cr8_write;
+    }
     ip->cpu = cpu_new(&env);
     ip->cpu->trace = log_enabled(LOG_IN_ASM | LOG_CPU) != 0;
     cpu_update_mode(ip->cpu);
@@ -83,10 +114,28 @@ static void host_measure(Interp *ip, uint64_t insns, uint64_t ns)
         ip->ipns = 0.001;
 }
 
+/* One instruction (one REP iteration) for the debugger.  An exit request
+ * pending from before returns without running anything. */
+static AccelExit interp_step(Interp *ip)
+{
+    switch (cpu_run(ip->cpu, 1)) {
+    case CPU_EXIT_HALT:
+        return ACCEL_EXIT_HALT;
+    case CPU_EXIT_EVENT:
+        return ACCEL_EXIT_REQUEST;
+    case CPU_EXIT_SHUTDOWN:
+        return ACCEL_EXIT_SHUTDOWN;
+    default:
+        return ACCEL_EXIT_DEBUG;
+    }
+}
+
 static AccelExit interp_run(void *a, uint64_t deadline)
 {
     Interp *ip = a;
     Clock *clk = &ip->m->clock;
+    if (ip->step)
+        return interp_step(ip);
     for (;;) {
         uint64_t now = clock_ns(clk);
         if (now >= deadline)
@@ -136,6 +185,23 @@ static bool interp_virt_to_phys(void *a, uint64_t lin, uint64_t *phys)
     return cpu_virt_to_phys(((Interp *)a)->cpu, lin, phys);
 }
 
+/* cpu_run() looks for breakpoints only between blocks: while any are set,
+ * and while single-stepping, blocks hold one instruction. */
+static int interp_set_debug(void *a, const uint64_t *lin, int n, bool step)
+{
+    Interp *ip = a;
+    if (n < 0 || n > 16)
+        return -1;
+    uint32_t max = (n || step) ? 1 : 0;
+    if (ip->cpu->max_block_insns != max) {
+        ip->cpu->max_block_insns = max;
+        cpu_flush_code(ip->cpu);
+    }
+    cpu_set_breakpoints(ip->cpu, lin, n);
+    ip->step = step;
+    return 0;
+}
+
 const AccelOps accel_interp_ops = {
     .name = "interp",
     .create = interp_create,
@@ -149,6 +215,7 @@ const AccelOps accel_interp_ops = {
     .kick = interp_kick,
     .virt_to_phys = interp_virt_to_phys,
     .icount = interp_icount,
+    .set_debug = interp_set_debug,
 };
 
 const AccelOps *accel_find(const char *name)

@@ -64,6 +64,7 @@
 #include "cpu/cpuid.h"
 #include "cpu/disas.h"
 #include "cpu/msr.h"
+#include "hw/apic.h"
 #include "hw/machine.h"
 #include "system/log.h"
 
@@ -77,7 +78,6 @@
 #define KVM_MAX_SLOTS (2 * PHYS_MAX_REGIONS + 2)
 #define KVM_FAIL_STATUS 2                /* process exit status after a KVM failure */
 
-enum { MSR_MTRR_DEF_TYPE = 0x2ff, MSR_MTRR_PHYS_BASE0 = 0x200 };
 static const uint32_t mtrr_fixed_msrs[11] = { 0x250, 0x258, 0x259, 0x268, 0x269, 0x26a,
                                               0x26b, 0x26c, 0x26d, 0x26e, 0x26f };
 
@@ -103,10 +103,10 @@ static const MsrMap msr_map[] = {
     { MSR_FMASK, F(fmask), true },
     { MSR_KERNEL_GS_BASE, F(kernel_gs_base), true },
     { MSR_TSC_AUX, F(tsc_aux), true },
-    { MSR_MTRR_DEF_TYPE, F(mtrr_def_type), false },
-#define FIX(i) { 0, F(mtrr_fixed[i]), false }
+    { MSR_MTRR_DEF_TYPE, F(mtrr_def_type), true },
+#define FIX(i) { 0, F(mtrr_fixed[i]), true }
     FIX(0), FIX(1), FIX(2), FIX(3), FIX(4), FIX(5), FIX(6), FIX(7), FIX(8), FIX(9), FIX(10),
-#define VAR(i) { MSR_MTRR_PHYS_BASE0 + (i), F(mtrr_var[i]), false }
+#define VAR(i) { MSR_MTRR_PHYS_BASE0 + (i), F(mtrr_var[i]), true }
     VAR(0), VAR(1), VAR(2), VAR(3), VAR(4), VAR(5), VAR(6), VAR(7),
     VAR(8), VAR(9), VAR(10), VAR(11), VAR(12), VAR(13), VAR(14), VAR(15),
 };
@@ -118,7 +118,10 @@ static const MsrMap msr_map[] = {
 static const uint32_t model_msrs[] = {
     MSR_TSC, MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP, MSR_MISC_ENABLE, MSR_PAT,
     MSR_EFER, MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_FMASK, MSR_FS_BASE, MSR_GS_BASE,
-    MSR_KERNEL_GS_BASE, MSR_TSC_AUX,
+    MSR_KERNEL_GS_BASE, MSR_TSC_AUX, MSR_MTRRCAP, MSR_MTRR_DEF_TYPE, MSR_PLATFORM_ID, MSR_BIOS_SIGN_ID,
+    0x250, 0x258, 0x259, 0x268, 0x269, 0x26a, 0x26b, 0x26c, 0x26d, 0x26e, 0x26f,   /* fixed MTRRs */
+    0x200, 0x201, 0x202, 0x203, 0x204, 0x205, 0x206, 0x207,                        /* variable */
+    0x208, 0x209, 0x20a, 0x20b, 0x20c, 0x20d, 0x20e, 0x20f,
 };
 #define APIC_BASE_WRITABLE (0xffffff000ull | 0x900)   /* as cpu/msr.c */
 #define APIC_BASE_EN 0x800ull
@@ -600,12 +603,34 @@ fail:
             "CPU model's\n", strerror(errno));
 }
 
+/* Without an in-kernel APIC, KVM keeps CR8 itself and passes it through
+ * kvm_run->cr8 (in at entry, out at exit, KVM_EXIT_SET_TPR when lowered);
+ * our local APIC's TPR is the value of record. */
+static void cr8_to_kvm(Kvm *k)
+{
+    if (k->m->lapic)
+        k->run->cr8 = lapic_get_cr8(k->m->lapic);
+}
+
+static void cr8_from_kvm(Kvm *k)
+{
+    if (k->m->lapic && k->run->cr8 != lapic_get_cr8(k->m->lapic))
+        lapic_set_cr8(k->m->lapic, k->run->cr8);
+}
+
 static void handle_msr_exit(Kvm *k)
 {
     struct kvm_run *run = k->run;
     bool wr = run->exit_reason == KVM_EXIT_X86_WRMSR;
     run->msr.error = 1;   /* #GP(0) unless handled */
-    if (run->msr.index == MSR_APIC_BASE) {
+    if (k->m->lapic) {
+        uint64_t v = run->msr.data;
+        bool ok = wr ? lapic_msr_write(k->m->lapic, run->msr.index, v)
+                     : lapic_msr_read(k->m->lapic, run->msr.index, &v);
+        if (ok && !wr)
+            run->msr.data = v;
+        run->msr.error = !ok;
+    } else if (run->msr.index == MSR_APIC_BASE) {
         if (!wr) {
             run->msr.data = k->apic_base;
             run->msr.error = 0;
@@ -860,6 +885,7 @@ static void kvm_get_state(void *a, CpuState *s)
             s->intr_shadow = (uint8_t)(((ev.interrupt.shadow & KVM_X86_SHADOW_INT_STI) ? SHADOW_STI : 0) |
                                        ((ev.interrupt.shadow & KVM_X86_SHADOW_INT_MOV_SS) ? SHADOW_MOV_SS : 0));
             s->nmi_masked = ev.nmi.masked;
+            s->nmi_pending = ev.nmi.pending;
             if ((ev.interrupt.injected || ev.nmi.injected || ev.exception.injected ||
                  ev.exception.pending) && !k->warned_events) {
                 /* Not representable in the canonical state (see run()). */
@@ -871,6 +897,9 @@ static void kvm_get_state(void *a, CpuState *s)
         }
     }
     s->halted = k->halted;
+    /* An NMI asked for and not yet handed to KVM is pending as well. */
+    if (__atomic_load_n(&k->nmi_req, __ATOMIC_SEQ_CST))
+        s->nmi_pending = 1;
     s->a20_mask_unused = k->a20_unused;
     s->cpuid_version = k->cpuid_version;
     kvm_get_fpu(k, s);
@@ -907,9 +936,10 @@ static void kvm_set_state(void *a, const CpuState *s)
     sregs.cr4 = s->cr4;
     sregs.cr8 = s->cr8;
     sregs.efer = s->efer;
-    /* The model has no APIC: KVM would turn CPUID.1:EDX.APIC on with EN set. */
+    /* KVM shows CPUID.1:EDX.APIC only while its copy of IA32_APIC_BASE has
+     * EN set: give it our local APIC's MSR, or EN clear without one. */
     k->apic_base = s->apic_base;
-    sregs.apic_base = s->apic_base & ~APIC_BASE_EN;
+    sregs.apic_base = k->m->lapic ? k->m->lapic->apic_base : s->apic_base & ~APIC_BASE_EN;
     /* no interrupt_bitmap: nothing queued for injection */
     if (ioctl(k->vcpu_fd, KVM_SET_SREGS, &sregs) < 0) {
         kvm_fatal(k, "KVM_SET_SREGS: %s", strerror(errno));
@@ -962,9 +992,9 @@ static void kvm_set_state(void *a, const CpuState *s)
     if (k->has_events) {
         struct kvm_vcpu_events ev;
         memset(&ev, 0, sizeof ev);
-        /* No exception, interrupt or NMI in flight; an NMI requested through
-         * nmi() and not yet delivered stays pending (no VALID_NMI_PENDING). */
-        ev.flags = KVM_VCPUEVENT_VALID_SHADOW;
+        /* No exception, interrupt or NMI in flight; a pending NMI of the
+         * state goes through nmi_req (KVM_NMI before the next entry). */
+        ev.flags = KVM_VCPUEVENT_VALID_SHADOW | KVM_VCPUEVENT_VALID_NMI_PENDING;
         ev.interrupt.shadow = (uint8_t)(((s->intr_shadow & SHADOW_STI) ? KVM_X86_SHADOW_INT_STI : 0) |
                                         ((s->intr_shadow & SHADOW_MOV_SS) ? KVM_X86_SHADOW_INT_MOV_SS : 0));
         ev.nmi.masked = s->nmi_masked;
@@ -972,6 +1002,7 @@ static void kvm_set_state(void *a, const CpuState *s)
             fprintf(stderr, "tandem: kvm: KVM_SET_VCPU_EVENTS: %s\n", strerror(errno));
     }
     k->halted = s->halted;
+    __atomic_store_n(&k->nmi_req, s->nmi_pending ? 1 : 0, __ATOMIC_SEQ_CST);
     k->a20_unused = s->a20_mask_unused;
     if (s->cpuid_version && s->cpuid_version != k->cpuid_version && !k->warned_version) {
         fprintf(stderr, "tandem: kvm: CPUID signature 0x%x cannot replace 0x%x after the vCPU was created\n",
@@ -1169,6 +1200,7 @@ static AccelExit kvm_run_cpu(void *a, uint64_t deadline)
             /* ready_for_interrupt_injection and if_flag are refreshed by any
              * KVM_RUN; this one returns at once without running the guest. */
             run->immediate_exit = 1;
+            cr8_to_kvm(k);
             ioctl(k->vcpu_fd, KVM_RUN, 0);
             run->immediate_exit = 0;
             k->run_fields_stale = false;
@@ -1183,7 +1215,7 @@ static AccelExit kvm_run_cpu(void *a, uint64_t deadline)
         }
         run->request_interrupt_window = 0;
         if (can_take) {
-            int v = m->intr_ack ? m->intr_ack(m->intr_opaque) : -1;
+            int v = machine_intr_ack(m);
             if (v >= 0) {
                 struct kvm_interrupt irq = { .irq = (uint32_t)v };
                 if (ioctl(k->vcpu_fd, KVM_INTERRUPT, &irq) < 0) {
@@ -1200,7 +1232,9 @@ static AccelExit kvm_run_cpu(void *a, uint64_t deadline)
         } else if (intr) {
             run->request_interrupt_window = 1;
         }
+        cr8_to_kvm(k);
         int r = ioctl(k->vcpu_fd, KVM_RUN, 0);
+        cr8_from_kvm(k);
         if (r < 0) {
             if (errno == EINTR || errno == EAGAIN) {
                 if (k->inj_pending && (!event_in_flight(k) || ++settle > 100))
@@ -1233,6 +1267,7 @@ static AccelExit kvm_run_cpu(void *a, uint64_t deadline)
             continue;
         case KVM_EXIT_IRQ_WINDOW_OPEN:
         case KVM_EXIT_INTR:
+        case KVM_EXIT_SET_TPR:   /* CR8 lowered: cr8_from_kvm() told the APIC */
             continue;
         case KVM_EXIT_HLT:
             k->halted = true;
@@ -1315,6 +1350,28 @@ static bool kvm_translate(Kvm *k, uint64_t lin, uint64_t *phys)
 static bool kvm_virt_to_phys(void *a, uint64_t lin, uint64_t *phys)
 {
     return kvm_translate(a, lin, phys);
+}
+
+/* Debugger: hardware instruction breakpoints (DR0-3, R/W = 00, LEN = 00,
+ * global enables) and single-stepping through KVM_SET_GUEST_DEBUG; the
+ * guest's own debug registers stay its own. */
+static int kvm_set_debug(void *a, const uint64_t *lin, int n, bool step)
+{
+    Kvm *k = a;
+    if (n < 0 || n > 4)
+        return -1;
+    struct kvm_guest_debug dbg;
+    memset(&dbg, 0, sizeof dbg);
+    if (n || step) {
+        dbg.control = KVM_GUESTDBG_ENABLE | (step ? KVM_GUESTDBG_SINGLESTEP : 0) |
+                      (n ? KVM_GUESTDBG_USE_HW_BP : 0);
+        dbg.arch.debugreg[7] = 0x600;       /* GE and the reserved bit 10 */
+        for (int i = 0; i < n; i++) {
+            dbg.arch.debugreg[i] = lin[i];
+            dbg.arch.debugreg[7] |= 2ull << (i * 2);
+        }
+    }
+    return ioctl(k->vcpu_fd, KVM_SET_GUEST_DEBUG, &dbg) < 0 ? -1 : 0;
 }
 
 static uint64_t kvm_icount(void *a)
@@ -1489,6 +1546,7 @@ const AccelOps accel_kvm_ops = {
     .kick = kvm_kick,
     .virt_to_phys = kvm_virt_to_phys,
     .icount = kvm_icount,
+    .set_debug = kvm_set_debug,
 };
 
 /* Whether KVM can run here: the host CPU has VT-x or AMD-V and /dev/kvm opens.

@@ -116,3 +116,5 @@ done
 
 echo
 bench/seabios.sh
+echo
+bench/boot.sh

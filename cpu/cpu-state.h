@@ -88,6 +88,9 @@ typedef struct CpuState {
     uint8_t nmi_masked;          /* NMI handler running (until IRET) */
     uint8_t a20_mask_unused;
     uint32_t cpuid_version;      /* family/model/stepping reported by CPUID 1 */
+    /* An NMI raised (nmi()) and not yet taken, e.g. waiting for nmi_masked
+     * to clear: it moves with the CPU between backends and into snapshots. */
+    uint8_t nmi_pending;
 } CpuState;
 
 extern const StateDesc cpu_state_desc;

@@ -200,6 +200,7 @@ void cpu_get_state(Cpu *cpu, CpuState *st)
     fpu_to_fxsave(&cpu->fpu, st->fxsave);
     st->rflags = cpu_get_eflags(cpu) | (cpu->s.rflags & ~0xffffffffull);
     st->tsc = cpu_read_tsc(cpu);
+    st->nmi_pending = cpu->nmi_pending;
 }
 
 void cpu_set_state(Cpu *cpu, const CpuState *st)
@@ -210,6 +211,12 @@ void cpu_set_state(Cpu *cpu, const CpuState *st)
     lf_set(cpu, (uint32_t)st->rflags);
     uint64_t base = cpu->env.tsc_now ? cpu->env.tsc_now(cpu->env.opaque) : cpu->icount;
     cpu->tsc_offset = st->tsc - base;
+    if (st->nmi_pending) {
+        cpu_raise_nmi(cpu);
+    } else {
+        cpu->nmi_pending = false;
+        __atomic_fetch_and(&cpu->events, ~(uint32_t)EV_NMI, __ATOMIC_SEQ_CST);
+    }
     cpu_update_mode(cpu);
     tlb_flush(cpu, true);
 }
@@ -254,7 +261,8 @@ static const StateField cpu_fields[] = {
     STATE_BYTES(CpuState, fxsave),
     STATE_UINT(CpuState, halted), STATE_UINT(CpuState, intr_shadow),
     STATE_UINT(CpuState, nmi_masked), STATE_UINT(CpuState, cpuid_version),
+    { "nmi_pending", offsetof(CpuState, nmi_pending), 1, 1, SF_UINT, 2 },
     STATE_END,
 };
 
-const StateDesc cpu_state_desc = { "cpu", 1, cpu_fields, NULL };
+const StateDesc cpu_state_desc = { "cpu", 2, cpu_fields, NULL };

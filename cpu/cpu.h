@@ -123,6 +123,13 @@ typedef struct CpuEnv {
     /* Unknown MSR access: return true if handled (value in/out). */
     bool (*msr_read)(void *opaque, uint32_t msr, uint64_t *val);
     bool (*msr_write)(void *opaque, uint32_t msr, uint64_t val);
+    /* CR8 (64-bit mode) is the local APIC's TPR bits 7:4 (hw/apic.c); NULL:
+     * CR8 is kept in CpuState.cr8. */
+    uint64_t (*cr8_read)(void *opaque);
+    void (*cr8_write)(void *opaque, uint64_t val);
+    /* The x87's FERR# output (status word ES); NULL: not connected.  A PC
+     * routes it to IRQ 13 for CR0.NE = 0 error reporting. */
+    void (*ferr)(void *opaque, bool level);
 } CpuEnv;
 
 struct Cpu {

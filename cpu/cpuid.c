@@ -5,21 +5,33 @@
 #include <string.h>
 
 /* CPUID.1:EDX: the features implemented and tested today.  Add a bit when its
- * feature lands: FPU with the x87, APIC and MTRR with their devices, MCE/MCA,
- * PAT, MMX/FXSR/SSE. */
-static const uint32_t leaf1_edx = CPUID_VME | CPUID_DE | CPUID_PSE | CPUID_TSC | CPUID_MSR |
-                                  CPUID_PAE | CPUID_CX8 | CPUID_SEP | CPUID_PGE | CPUID_CMOV |
-                                  CPUID_PSE36;
+ * feature lands (MCE/MCA next). */
+static const uint32_t leaf1_edx = CPUID_FPU | CPUID_VME | CPUID_DE | CPUID_PSE | CPUID_TSC | CPUID_MSR |
+                                  CPUID_PAE | CPUID_CX8 | CPUID_APIC | CPUID_SEP | CPUID_MTRR | CPUID_PGE |
+                                  CPUID_CMOV | CPUID_PAT | CPUID_PSE36 |
+                                  CPUID_MMX | CPUID_FXSR | CPUID_SSE | CPUID_SSE2 | CPUID_CLFSH;
 
-/* CPUID.80000001h:EDX: no SYSCALL, NX or long mode yet. */
-static const uint32_t ext1_edx = 0;
+/* CPUID.1:ECX: CMPXCHG16B (long mode); SSE3 to SSE4.2 and POPCNT (x86-64-v2). */
+static const uint32_t leaf1_ecx = CPUID_ECX_CX16 | CPUID_ECX_SSE3 | CPUID_ECX_SSSE3 |
+                                  CPUID_ECX_SSE41 | CPUID_ECX_SSE42 | CPUID_ECX_POPCNT;
+
+/* CPUID.1:EBX[15:8]: CLFLUSH line size in quadwords (64 bytes). */
+#define CLFLUSH_LINE_QWORDS 8
+
+/* CPUID.80000001h: long mode with SYSCALL, NX, RDTSCP, LAHF/SAHF. */
+static const uint32_t ext1_edx = CPUID_EXT_SYSCALL | CPUID_EXT_NX | CPUID_EXT_RDTSCP | CPUID_EXT_LM;
+static const uint32_t ext1_ecx = CPUID_EXT_LAHF_LM;
+/* CPUID.80000008h:EAX: 40-bit physical, 48-bit linear addresses. */
+static const uint32_t ext8_eax = 48u << 8 | 40;
 
 /* Leaf 2: P6 cache/TLB descriptors (a Celeron "Mendocino", family 6 model 6):
  * 01 02 03 ITLB/DTLB, 08 16K L1 I, 0C 16K L1 D, 04 DTLB 4M, 41 128K L2. */
 static const uint32_t leaf2[4] = { 0x03020101, 0, 0, 0x0c040841 };
 
-#define MAX_BASIC 2
-#define MAX_EXT 0x80000004u
+/* Leaves 3-0xb (Linux reads 4, 6, 7, 0xb) answer zeros: nothing to report.
+ * Not 0xd: without XSAVE there is nothing there, and KVM rewrites it. */
+#define MAX_BASIC 0xb
+#define MAX_EXT 0x80000008u
 
 static const char vendor[12] = "GenuineIntel";
 static const char brand[48] = "Tandem x86 interpreter";
@@ -75,6 +87,8 @@ static void model_query(uint32_t version, uint32_t maxb, uint32_t leaf, uint32_t
     }
     case 1:
         out[0] = version ? version : CPU_DEFAULT_VERSION;
+        out[1] = CLFLUSH_LINE_QWORDS << 8;
+        out[2] = leaf1_ecx;
         out[3] = leaf1_edx;
         break;
     case 2:
@@ -84,7 +98,11 @@ static void model_query(uint32_t version, uint32_t maxb, uint32_t leaf, uint32_t
         out[0] = MAX_EXT;
         break;
     case 0x80000001u:
+        out[2] = ext1_ecx;
         out[3] = ext1_edx;
+        break;
+    case 0x80000008u:
+        out[0] = ext8_eax;
         break;
     case 0x80000002u:
     case 0x80000003u:

@@ -12,11 +12,18 @@ enum {
     CPUID_CX8 = 1u << 8, CPUID_APIC = 1u << 9, CPUID_SEP = 1u << 11, CPUID_MTRR = 1u << 12,
     CPUID_PGE = 1u << 13, CPUID_MCA = 1u << 14, CPUID_CMOV = 1u << 15, CPUID_PAT = 1u << 16,
     CPUID_PSE36 = 1u << 17, CPUID_MMX = 1u << 23, CPUID_FXSR = 1u << 24, CPUID_SSE = 1u << 25,
-    CPUID_SSE2 = 1u << 26,
+    CPUID_SSE2 = 1u << 26, CPUID_CLFSH = 1u << 19,
 };
 
-/* CPUID.80000001h:EDX */
-enum { CPUID_EXT_SYSCALL = 1u << 11, CPUID_EXT_NX = 1u << 20, CPUID_EXT_LM = 1u << 29 };
+/* CPUID.1:ECX */
+enum { CPUID_ECX_CX16 = 1u << 13 };
+enum { CPUID_ECX_SSE3 = 1u << 0, CPUID_ECX_SSSE3 = 1u << 9, CPUID_ECX_SSE41 = 1u << 19,
+       CPUID_ECX_SSE42 = 1u << 20, CPUID_ECX_POPCNT = 1u << 23 };
+
+/* CPUID.80000001h:EDX and ECX */
+enum { CPUID_EXT_SYSCALL = 1u << 11, CPUID_EXT_NX = 1u << 20, CPUID_EXT_RDTSCP = 1u << 27,
+       CPUID_EXT_LM = 1u << 29 };
+enum { CPUID_EXT_LAHF_LM = 1u << 0 };
 
 /* One leaf of the model, for backends that load CPUID into hardware (KVM). */
 typedef struct CpuidLeaf {

@@ -5,9 +5,13 @@
 
 void fpu_power_on(Fpu *f)
 {
+    /* SDM vol. 3A table 9-1, power-up and RESET: CW 0040H, SW 0, TW 5555H
+     * (every register holds +0.0 and is tagged zero, not empty: software
+     * runs FNINIT before using the stack), pointers 0, MXCSR 1F80H.  INIT
+     * leaves the x87 and SSE state unchanged: an INIT must not call this. */
     memset(f, 0, sizeof *f);
-    f->cw = 0x0040;     /* SDM table 9-1: x87 FPU control word after power-up */
-    f->tw = 0xffff;     /* all empty */
+    f->cw = 0x0040;
+    f->tw = 0x5555;
     f->mxcsr = 0x1f80;
 }
 

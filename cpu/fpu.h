@@ -43,8 +43,8 @@ typedef struct Fpu {
 
 #define MXCSR_MASK 0x0000ffffu   /* MXCSR bits this CPU implements (DAZ included) */
 
-/* Power-on/FNINIT-like state: CW 0x037f (after FNINIT; 0x0040 at power-on),
- * all registers empty, MXCSR 0x1f80. */
+/* The power-up/RESET state (SDM table 9-1): CW 0x0040, TW 0x5555 (all
+ * registers +0.0, tagged zero), MXCSR 0x1f80.  INIT keeps the x87/SSE state. */
 void fpu_power_on(Fpu *f);
 /* The 512-byte FXSAVE image (legacy and 64-bit forms share the layout; FIP/FDP
  * are stored as 64-bit values as with REX.W FXSAVE) and back. */

@@ -7,6 +7,7 @@
  * frames are built on an XStack and written by xstack_flush() just before the
  * registers change. */
 #include "cpu/exec.h"
+#include "cpu/far64.h"
 #include "cpu/ops-common.h"
 #include "cpu/paging.h"
 #include "cpu/seg.h"
@@ -190,7 +191,9 @@ static void far_pm(Cpu *c, const Insn *in, uint16_t sel, uint64_t off, bool call
 
 static void far_transfer(Cpu *c, const Insn *in, uint16_t sel, uint64_t off, bool call)
 {
-    if (pm(c))
+    if (c->hflags & HF_LMA)
+        far_long(c, in, sel, off, call);
+    else if (pm(c))
         far_pm(c, in, sel, off, call);
     else
         far_real(c, in, sel, off, call);
@@ -201,7 +204,7 @@ static void read_far_ptr(Cpu *c, const Insn *in, uint16_t *sel, uint64_t *off)
 {
     uint64_t ea = insn_ea(c, in);
     unsigned n = 2u << in->osize;
-    *off = n == 2 ? rd16(c, in->seg, ea) : rd32(c, in->seg, ea);
+    *off = n == 2 ? rd16(c, in->seg, ea) : n == 4 ? rd32(c, in->seg, ea) : rd64(c, in->seg, ea);
     *sel = rd16(c, in->seg, (ea + n) & addr_mask[in->asize]);
 }
 
@@ -276,6 +279,10 @@ static void return_stack(Cpu *c, uint16_t ss, Desc *sd, uint64_t esp)
 
 static void retf_common(Cpu *c, const Insn *in, uint16_t imm)
 {
+    if (c->hflags & HF_CS64) {
+        retf_long(c, in, imm);
+        return;
+    }
     unsigned size = 2u << in->osize;
     XStack xs;
     xstack_init_cur(c, &xs);
@@ -454,8 +461,12 @@ static INSN(iret)
     cpu->s.nmi_masked = 0;
     if (!(cpu->hflags & HF_PE))
         iret_real(cpu, in);
+    else if (cpu->hflags & HF_CS64)
+        iret_long(cpu, in);
     else if (cpu->hflags & HF_VM)
         iret_v86(cpu, in);
+    else if ((cpu->s.rflags & F_NT) && (cpu->hflags & HF_LMA))
+        RAISE_GP(cpu, 0);   /* no task returns in IA-32e mode */
     else if (cpu->s.rflags & F_NT)
         iret_task(cpu, in);
     else
@@ -553,16 +564,16 @@ static INSN(bound_m##bits) \
 DEF_BOUND(16)
 DEF_BOUND(32)
 
-#define FAR_MEM(f) { { NULL, NULL, NULL }, { f, f, NULL } }
+#define FAR_MEM(f) { { NULL, NULL, NULL }, { f, f, f } }
 
 const OpReg ops_far[] = {
     { 0xea, -1, { { { jmp_far_ptr, jmp_far_ptr, NULL } }, OPF_FARPTR | OPF_END | OPF_NO64 } },
     { 0x9a, -1, { { { call_far_ptr, call_far_ptr, NULL } }, OPF_FARPTR | OPF_END | OPF_NO64 } },
     { 0xff, 3, { FAR_MEM(call_far_mem), OPF_END | OPF_MEMONLY } },
     { 0xff, 5, { FAR_MEM(jmp_far_mem), OPF_END | OPF_MEMONLY } },
-    { 0xcb, -1, { { { retf, retf, NULL } }, OPF_END } },
-    { 0xca, -1, { { { retf_imm, retf_imm, NULL } }, OPF_IMM16 | OPF_END } },
-    { 0xcf, -1, { { { iret, iret, NULL } }, OPF_END } },
+    { 0xcb, -1, { { { retf, retf, retf } }, OPF_END } },
+    { 0xca, -1, { { { retf_imm, retf_imm, retf_imm } }, OPF_IMM16 | OPF_END } },
+    { 0xcf, -1, { { { iret, iret, iret } }, OPF_END } },
     { 0xcd, -1, { OPX(int_n), OPF_IMM8U | OPF_END } },
     { 0xcc, -1, { OPX(int3), OPF_END } },
     { 0xce, -1, { OPX(into), OPF_END | OPF_NO64 } },

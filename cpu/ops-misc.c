@@ -1,5 +1,5 @@
-/* Flag instructions, HLT and WAIT: CLC/STC/CMC, CLD/STD, CLI/STI (IOPL and
- * VME/PVI rules), HLT, WAIT (#NM with CR0.MP and CR0.TS). */
+/* Flag instructions and HLT: CLC/STC/CMC, CLD/STD, CLI/STI (IOPL and
+ * VME/PVI rules), HLT.  WAIT is with the x87 (ops-x87.c). */
 #include "cpu/ops-common.h"
 
 static INSN(clc) { (void)in; lf_set_cf(cpu, 0); }
@@ -54,16 +54,6 @@ static INSN(sti)
     cpu->s.rip = cpu_next_rip(cpu, in);
 }
 
-/* WAIT/FWAIT: #NM when CR0.MP and CR0.TS are both set (the task's x87 state
- * is not loaded yet).  With no x87 there are no pending x87 exceptions, so it
- * does nothing else; the x87 adds its #MF check here. */
-static INSN(fwait)
-{
-    (void)in;
-    if ((cpu->s.cr0 & (CR0_MP | CR0_TS)) == (CR0_MP | CR0_TS))
-        cpu_exception_noerr(cpu, EXC_NM);
-}
-
 static INSN(hlt)
 {
     if (cpu_cpl(cpu) != 0)
@@ -82,6 +72,5 @@ const OpReg ops_misc[] = {
     { 0xfa, -1, { OPX(cli), 0 } },
     { 0xfb, -1, { OPX(sti), OPF_END } },
     { 0xf4, -1, { OPX(hlt), OPF_END } },
-    { 0x9b, -1, { OPX(fwait), 0 } },
     OPS_END,
 };

@@ -120,7 +120,10 @@ static INSN(enter)
     }
     sp = (sp - (uint16_t)in->imm) & mask;
     mem_ref(cpu, SEG_SS, sp, bytes);
-    set_reg_osize(cpu, osize, R_EBP, frame);
+    if (cpu->hflags & HF_CS64)
+        set_R64(cpu, R_EBP, frame);   /* 64-bit stack: RBP <- FrameTemp, even with 66 (SDM ENTER) */
+    else
+        set_reg_osize(cpu, osize, R_EBP, frame);
     sp_set(cpu, sp);
 }
 

@@ -7,6 +7,7 @@
 #include "cpu/debug.h"
 #include "cpu/msr.h"
 #include "cpu/ops-common.h"
+#include "cpu/ops-syscall.h"
 #include "cpu/paging.h"
 #include "cpu/seg.h"
 
@@ -117,13 +118,29 @@ static INSN(str)
  * (#NP(sel)). */
 static void read_sys_desc(Cpu *c, uint16_t sel, Desc *d, uint32_t types)
 {
+    bool lma = c->s.efer & EFER_LMA;
     if (sel & 4)
         RAISE_GP(c, sel_err(sel));
-    desc_read_or_raise(c, sel, d, false, EXC_GP);
-    if (desc_is_seg(d) || !((types >> desc_type(d)) & 1))
+    /* Long mode: 16-byte descriptors whose upper type field must be 0, and
+     * no 16-bit TSS. */
+    desc_read_or_raise(c, sel, d, lma, EXC_GP);
+    if (lma)
+        types &= ~(1u << DT_TSS16);
+    if (desc_is_seg(d) || !((types >> desc_type(d)) & 1) || (lma && (d->hi3 & 0x1f00)))
         RAISE_GP(c, sel_err(sel));
     if (!desc_present(d))
         cpu_exception(c, EXC_NP, sel_err(sel));
+}
+
+/* The cache entry of an LDT/TSS descriptor (base bits 63:32 in long mode). */
+static void sys_cache_from_desc(Cpu *c, SegCache *s, uint16_t sel, const Desc *d)
+{
+    seg_cache_from_desc(s, sel, d);
+    if (c->s.efer & EFER_LMA) {
+        s->base |= (uint64_t)d->hi2 << 32;
+        if (!is_canonical(s->base))
+            RAISE_GP(c, sel_err(sel));
+    }
 }
 
 static INSN(lldt)
@@ -142,7 +159,9 @@ static INSN(lldt)
     }
     Desc d;
     read_sys_desc(cpu, sel, &d, 1u << DT_LDT);
-    seg_cache_from_desc(l, sel, &d);
+    SegCache sc;
+    sys_cache_from_desc(cpu, &sc, sel, &d);
+    *l = sc;
 }
 
 /* LTR: an available TSS, which becomes busy. */
@@ -155,9 +174,12 @@ static INSN(ltr)
         RAISE_GP(cpu, 0);
     Desc d;
     read_sys_desc(cpu, sel, &d, 1u << DT_TSS16 | 1u << DT_TSS32);
+    SegCache sc;
+    sys_cache_from_desc(cpu, &sc, sel, &d);
     d.hi |= DT_BUSY << 8;
     desc_write_hi(cpu, sel, d.hi);
-    seg_cache_from_desc(&cpu->s.tr, sel, &d);
+    sc.attr |= DT_BUSY;
+    cpu->s.tr = sc;
 }
 
 /* ---- LAR, LSL, VERR, VERW, ARPL ---- */
@@ -172,6 +194,9 @@ static INSN(ltr)
  * visible at any level; everything else needs DPL >= CPL and DPL >= RPL. */
 static bool desc_visible(Cpu *c, uint16_t sel, Desc *d, uint32_t sys_types)
 {
+    /* Long mode has no 16-bit TSSs/call gates nor task gates. */
+    if (c->s.efer & EFER_LMA)
+        sys_types &= ~(1u << DT_TSS16 | 1u << DT_TSS16_BUSY | 1u << DT_CALL16 | 1u << DT_TASK);
     if (!(sel & 0xfffc) || !desc_read(c, sel, d, false))
         return false;
     if (desc_is_seg(d)) {
@@ -365,7 +390,8 @@ static INSN(mov_r_cr)
     unsigned n = cr_index(cpu, in);
     need_cpl0(cpu);
     uint64_t v = n == 0 ? cpu->s.cr0 : n == 2 ? cpu->s.cr2 : n == 3 ? cpu->s.cr3
-               : n == 4 ? cpu->s.cr4 : cpu->s.cr8;
+               : n == 4 ? cpu->s.cr4
+               : cpu->env.cr8_read ? cpu->env.cr8_read(cpu->env.opaque) : cpu->s.cr8;
     if (cpu->hflags & HF_CS64)
         set_R64(cpu, in->rm, v);
     else
@@ -387,6 +413,8 @@ static INSN(mov_cr_r)
         if (v & ~0xfull)
             RAISE_GP(cpu, 0);
         cpu->s.cr8 = v;
+        if (cpu->env.cr8_write)
+            cpu->env.cr8_write(cpu->env.opaque, v);
         break;
     }
     cpu->s.rip = cpu_next_rip(cpu, in);
@@ -532,39 +560,39 @@ static INSN(rdpmc)
 
 /* ---- SYSENTER / SYSEXIT ---- */
 
-/* Flat 4 GiB segment of the fast system-call model: base 0, G=1, D/B=1. */
-static void flat_seg(Cpu *c, int seg, uint16_t sel, uint16_t type_dpl)
-{
-    SegCache s = { 0, 0xffffffffu, sel, (uint16_t)(type_dpl | SA_S | SA_P | SA_DB | SA_G) };
-    c->s.seg[seg] = s;
-}
-
+/* SYSENTER: CS = SYSENTER_CS (64-bit code in long mode), SS = CS + 8, at
+ * CPL 0; ESP/EIP from the MSRs (all 64 bits in long mode). */
 static INSN(sysenter)
 {
     (void)in;
     uint16_t cs = (uint16_t)cpu->s.sysenter_cs;
+    bool lma = cpu->s.efer & EFER_LMA;
     if (!(cpu->hflags & HF_PE) || !(cs & 0xfffc))
         RAISE_GP(cpu, 0);
     cpu_set_eflags(cpu, 0, F_VM | F_IF | F_RF);
-    flat_seg(cpu, SEG_CS, cs & 0xfffc, SA_CODE | SA_R | SA_A);
-    flat_seg(cpu, SEG_SS, (uint16_t)((cs & 0xfffc) + 8), SA_W | SA_A);
-    cpu_update_mode(cpu);
-    cpu->r[R_ESP] = (uint32_t)cpu->s.sysenter_esp;
-    cpu->s.rip = (uint32_t)cpu->s.sysenter_eip;
+    fast_load_cs_ss(cpu, cs & 0xfffc, lma ? FAST_CODE64 : FAST_CODE32, (uint16_t)((cs & 0xfffc) + 8), 0);
+    cpu->r[R_ESP] = lma ? cpu->s.sysenter_esp : (uint32_t)cpu->s.sysenter_esp;
+    cpu->s.rip = lma ? cpu->s.sysenter_eip : (uint32_t)cpu->s.sysenter_eip;
 }
 
+/* SYSEXIT: to CPL 3 with ESP = ECX, EIP = EDX: CS = SYSENTER_CS + 16, SS + 24;
+ * with REX.W (64-bit mode) to 64-bit code: CS + 32, SS + 40, RSP = RCX and
+ * RIP = RDX, which must be canonical. */
 static INSN(sysexit)
 {
-    (void)in;
     uint16_t cs = (uint16_t)cpu->s.sysenter_cs;
     if (!(cpu->hflags & HF_PE) || !(cs & 0xfffc) || cpu_cpl(cpu) != 0)
         RAISE_GP(cpu, 0);
-    uint16_t dpl3 = 3 << SA_DPL_SHIFT;
-    flat_seg(cpu, SEG_CS, (uint16_t)(((cs + 16) & 0xfffc) | 3), SA_CODE | SA_R | SA_A | dpl3);
-    flat_seg(cpu, SEG_SS, (uint16_t)(((cs + 24) & 0xfffc) | 3), SA_W | SA_A | dpl3);
-    cpu_update_mode(cpu);
-    cpu->r[R_ESP] = R32(cpu, R_ECX);
-    cpu->s.rip = R32(cpu, R_EDX);
+    bool to64 = in->osize == 2;
+    uint64_t rsp = to64 ? cpu->r[R_ECX] : R32(cpu, R_ECX);
+    uint64_t rip = to64 ? cpu->r[R_EDX] : R32(cpu, R_EDX);
+    if (to64 && (!is_canonical(rsp) || !is_canonical(rip)))
+        RAISE_GP(cpu, 0);
+    unsigned d = to64 ? 32 : 16;
+    fast_load_cs_ss(cpu, (uint16_t)(((cs + d) & 0xfffc) | 3), to64 ? FAST_CODE64 : FAST_CODE32,
+                    (uint16_t)(((cs + d + 8) & 0xfffc) | 3), 3);
+    cpu->r[R_ESP] = rsp;
+    cpu->s.rip = rip;
 }
 
 #define G6(ext, fn) { 0x0f00, ext, { OPX(fn), 0 } }
@@ -579,7 +607,8 @@ const OpReg ops_system[] = {
     { 0x0f01, 3, { MEM(lidt), 0 } },
     { 0x0f01, 4, { OPX(smsw), 0 } },
     { 0x0f01, 6, { OPX(lmsw), OPF_END } },
-    { 0x0f01, 7, { MEM(invlpg), OPF_END } },
+    { 0x0f01, 7, { { { op_0f01_7_reg, op_0f01_7_reg, op_0f01_7_reg }, { invlpg, invlpg, invlpg } },
+                   OPF_END } },
     { 0x0f02, -1, { OPX(lar), OPF_MODRM } },
     { 0x0f03, -1, { OPX(lsl), OPF_MODRM } },
     { 0x63, -1, { { { op63_16, op63_32, op63_64 }, { op63_16, op63_32, op63_64 } }, OPF_MODRM } },

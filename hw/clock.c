@@ -59,6 +59,18 @@ void clock_skip_to(Clock *c, uint64_t t)
         c->icount_base_ns += t - now;
 }
 
+void clock_set_ns(Clock *c, uint64_t t)
+{
+    if (c->source == CLOCK_SRC_ICOUNT) {
+        c->icount_base = c->icount ? *c->icount : 0;
+        c->icount_base_ns = t;
+    } else if (c->running) {
+        c->host_offset = host_monotonic_ns() - (int64_t)t;
+    } else {
+        c->stopped_at = (int64_t)t;
+    }
+}
+
 void clock_pause(Clock *c)
 {
     if (!c->running || c->source != CLOCK_SRC_HOST)

@@ -57,6 +57,9 @@ int64_t host_realtime_ns(void);
 void clock_set_icount_counter(Clock *c, const uint64_t *icount);
 /* ICOUNT source: move virtual time forward to t (the CPU was idle). */
 void clock_skip_to(Clock *c, uint64_t t);
+/* Makes the virtual time t from now on, either source, running or stopped
+ * (snapshot load: the saved timers' deadlines are in the saved time base). */
+void clock_set_ns(Clock *c, uint64_t t);
 /* Stop/start the flow of virtual time (monitor stop/cont). */
 void clock_pause(Clock *c);
 void clock_resume(Clock *c);

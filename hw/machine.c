@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <time.h>
 
+#include "hw/apic.h"
 #include "system/log.h"
 
 void machine_init(Machine *m)
@@ -54,6 +55,8 @@ void machine_reset(Machine *m)
             m->devices[i].reset(m->devices[i].opaque);
     if (m->accel)
         m->accel_ops->reset(m->accel);
+    if (m->post_reset)
+        m->post_reset(m->post_reset_opaque);
     m->reset_requested = false;
 }
 
@@ -74,8 +77,25 @@ void machine_request_reset(Machine *m)
 
 void machine_set_intr(Machine *m, bool level)
 {
+    if (m->lapic)
+        lapic_set_lint0(m->lapic, level);
+    else
+        machine_set_cpu_intr(m, level);
+}
+
+void machine_set_cpu_intr(Machine *m, bool level)
+{
+    m->cpu_intr = level;
     if (m->accel)
         m->accel_ops->set_intr(m->accel, level);
+}
+
+int machine_intr_ack(Machine *m)
+{
+    int v = m->intr_ack ? m->intr_ack(m->intr_opaque) : -1;
+    if (v >= 0)
+        m->intr_count[v & 0xff]++;
+    return v;
 }
 
 void machine_watch_fd(Machine *m, int fd, void (*on_readable)(void *), void *opaque)
@@ -184,6 +204,8 @@ int machine_run(Machine *m)
         }
         if (m->nfds)
             machine_poll_fds(m, 0);
+        if (m->paused || m->quit || m->reset_requested)
+            continue;   /* the monitor stopped the CPU (its clock is paused) */
         clock_run_timers(&m->clock);
         uint64_t deadline = clock_next_deadline(&m->clock);
         uint64_t now = clock_ns(&m->clock);
@@ -217,6 +239,11 @@ int machine_run(Machine *m)
             if (log_enabled(LOG_INT))
                 log_printf("machine: triple fault, resetting\n");
             machine_reset(m);
+            break;
+        case ACCEL_EXIT_DEBUG:
+            machine_pause(m);
+            if (m->on_debug)
+                m->on_debug(m->on_debug_opaque);
             break;
         default:
             break;

@@ -44,6 +44,23 @@ struct Machine {
     /* Interrupt controller seen by the CPU: acknowledge returns a vector or -1. */
     int (*intr_ack)(void *opaque);
     void *intr_opaque;
+    /* External interrupts acknowledged per vector since start (monitor
+     * `info irq`), counted by machine_intr_ack() whatever the controller. */
+    uint64_t intr_count[256];
+    /* The backend stopped at a debugger breakpoint (ACCEL_EXIT_DEBUG): the
+     * machine is paused, then this is called (monitor, gdb stub). */
+    void (*on_debug)(void *opaque);
+    void *on_debug_opaque;
+    /* The CPU's local APIC (hw/apic.c), which owns its INTR pin: the 8259's
+     * output (machine_set_intr) goes to the APIC's LINT0, the backends ask
+     * it for MSR 0x1b and CR8.  NULL: the 8259 drives INTR directly. */
+    struct Lapic *lapic;
+
+    /* Called at the end of machine_reset(), after the devices and the CPU:
+     * the direct kernel loader (system/loader.c) loads the kernel again and
+     * sets the CPU's entry state, so a guest reboot boots it again. */
+    void (*post_reset)(void *opaque);
+    void *post_reset_opaque;
 
     /* Requests from devices and the UI, handled by the main loop. */
     volatile bool quit;
@@ -52,6 +69,7 @@ struct Machine {
     bool paused;                  /* -S or the monitor's stop: the CPU does not run */
     bool no_reboot;
     bool in_accel;                  /* inside accel_ops->run() */
+    bool cpu_intr;                  /* the CPU's INTR pin as last driven (for a new backend) */
 
     /* Configuration */
     uint64_t ram_size;
@@ -70,8 +88,13 @@ void machine_reset(Machine *m);
 /* Asks the main loop to stop with an exit code (debug-exit device, quit). */
 void machine_request_exit(Machine *m, int code);
 void machine_request_reset(Machine *m);
-/* The interrupt controller's INTR output into the CPU backend. */
+/* The 8259's INT output: into the local APIC's LINT0 when there is one,
+ * else straight to the CPU's INTR pin. */
 void machine_set_intr(Machine *m, bool level);
+/* The CPU's INTR pin (driven by the local APIC, or by the 8259 without one). */
+void machine_set_cpu_intr(Machine *m, bool level);
+/* The INTA cycle as the backends run it: m->intr_ack, counted per vector. */
+int machine_intr_ack(Machine *m);
 /* Calls on_readable from the main loop whenever fd has input (or hung up). */
 void machine_watch_fd(Machine *m, int fd, void (*on_readable)(void *), void *opaque);
 void machine_unwatch_fd(Machine *m, int fd);
@@ -80,6 +103,12 @@ void machine_poll_fds(Machine *m, uint64_t timeout_ns);
 /* Stop/continue the CPU and virtual time (-S, monitor stop/cont). */
 void machine_pause(Machine *m);
 void machine_resume(Machine *m);
+/* Moves the CPU to another backend (monitor `accel kvm|interp`): creates the
+ * new one, carries the canonical CPU state over and destroys the old one.
+ * Call with the CPU stopped (from the main loop, not inside accel run).  If the
+ * new backend cannot be created the old one keeps running: -1, reason in err.
+ * Implemented in system/accel-switch.c. */
+int machine_switch_accel(Machine *m, const AccelOps *to, char *err, size_t errlen);
 /* Runs until the guest or the user ends it; returns the process exit code. */
 int machine_run(Machine *m);
 

@@ -69,6 +69,7 @@ static void notify_write(PhysMem *pm, uint64_t addr, uint64_t len)
 void phys_map_changed(PhysMem *pm)
 {
     pm->generation++;
+    pm->flat_valid = false;
     for (int i = 0; i < pm->nlisteners; i++)
         pm->listeners[i].fn(pm->listeners[i].opaque);
 }
@@ -159,7 +160,9 @@ void phys_set_a20(PhysMem *pm, bool enabled)
     }
 }
 
-MemRegion *phys_lookup(PhysMem *pm, uint64_t addr)
+/* The region decoding addr: the enabled one of highest priority (the later
+ * one of equal priority). */
+static MemRegion *lookup_scan(PhysMem *pm, uint64_t addr)
 {
     MemRegion *best = NULL;
     for (int i = 0; i < pm->nregions; i++) {
@@ -202,7 +205,7 @@ void phys_flatten(PhysMem *pm, FlatRangeFn fn, void *opaque)
     for (int i = 0; i < nb; i++) {
         if (i && b[i] == b[i - 1])
             continue;
-        MemRegion *r = phys_lookup(pm, b[i]);
+        MemRegion *r = lookup_scan(pm, b[i]);
         /* A range continues while the same region decodes contiguously. */
         if (r == cur && r)
             continue;
@@ -214,6 +217,44 @@ void phys_flatten(PhysMem *pm, FlatRangeFn fn, void *opaque)
     }
     if (cur)   /* the last range ends at 2^64 */
         fn(opaque, cur_start, 0 - cur_start, cur, cur_off);
+}
+
+static void flat_add(void *opaque, uint64_t start, uint64_t size, MemRegion *r, uint64_t off)
+{
+    (void)off;
+    PhysMem *pm = opaque;
+    pm->flat[pm->nflat++] = (struct PhysFlat){ start, start + (size - 1), r };
+}
+
+static void flat_build(PhysMem *pm)
+{
+    pm->nflat = 0;
+    pm->flat_hint = 0;
+    phys_flatten(pm, flat_add, pm);
+    pm->flat_valid = true;
+}
+
+MemRegion *phys_lookup(PhysMem *pm, uint64_t addr)
+{
+    if (__builtin_expect(!pm->flat_valid, 0))
+        flat_build(pm);
+    const struct PhysFlat *f = &pm->flat[pm->flat_hint];
+    if (pm->nflat && addr >= f->start && addr <= f->last)
+        return f->r;
+    int lo = 0, hi = pm->nflat - 1;   /* ranges are sorted and disjoint */
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        f = &pm->flat[mid];
+        if (addr < f->start)
+            hi = mid - 1;
+        else if (addr > f->last)
+            lo = mid + 1;
+        else {
+            pm->flat_hint = mid;
+            return f->r;
+        }
+    }
+    return NULL;
 }
 
 uint8_t *phys_host_ptr(PhysMem *pm, uint64_t addr, uint64_t len, bool write)

@@ -51,6 +51,13 @@ typedef struct PhysMem {
     struct { WriteListener fn; void *opaque; } wlisteners[PHYS_MAX_LISTENERS];
     int nwlisteners;
     uint64_t generation;      /* bumped on every map change */
+    /* The map flattened into sorted, disjoint ranges (the region that decodes
+     * each), rebuilt on the first lookup after a change: phys_lookup() is on
+     * the TLB-fill and page-walk paths, a scan of every region is not. */
+    struct PhysFlat { uint64_t start, last; MemRegion *r; } flat[2 * PHYS_MAX_REGIONS + 1];
+    int nflat;
+    int flat_hint;            /* index of the last range found */
+    bool flat_valid;
     /* The main RAM block: guest physical [0, ram_below_4g) and
      * [4 GiB, 4 GiB + ram_size - ram_below_4g) map to ram[0..ram_size). */
     uint8_t *ram;

@@ -7,16 +7,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hw/acpi-tables.h"
+#include "hw/apic.h"
 #include "hw/fw-cfg.h"
+#include "hw/hpet.h"
 #include "hw/i8042-kbc.h"
 #include "hw/i8254-pit.h"
 #include "hw/i440fx.h"
 #include "hw/i8259-pic.h"
+#include "hw/ioapic.h"
 #include "hw/isa-debug-exit.h"
 #include "hw/isa-debugcon.h"
 #include "hw/mc146818-rtc.h"
 #include "hw/ns16550-uart.h"
 #include "hw/pci.h"
+#include "hw/pci-vga.h"
 #include "hw/pcspk.h"
 #include "hw/piix3.h"
 #include "hw/piix4-pm.h"
@@ -24,6 +29,7 @@
 #include "hw/ps2-kbd.h"
 #include "hw/ps2-mouse.h"
 #include "system/chardev.h"
+#include "system/drives.h"
 
 #define PCI_HOLE_START 0xe0000000ull   /* RAM above this goes above 4 GiB */
 #define DEFAULT_BIOS "/usr/share/seabios/bios-256k.bin"
@@ -75,6 +81,21 @@ static int load_bios(Machine *m, const char *path)
     phys_add_rom(&m->mem, "isa-bios", (1 << 20) - isa, isa, b->data + b->size - isa, 1);
     machine_add_device(m, "bios", NULL, b, NULL, bios_destroy);
     return 0;
+}
+
+/* The ISA IRQ lines: each goes to the 8259 input of its number and to the
+ * IOAPIC pin of the same number, except IRQ0 (the PIT or the HPET's timer 0),
+ * which is on pin 2 as on most PC boards (the MADT has the override). */
+typedef struct IsaIrqs {
+    Pic *pic;
+    Ioapic *ioapic;
+} IsaIrqs;
+
+static void isa_irq_set(void *opaque, int n, int level)
+{
+    IsaIrqs *isa = opaque;
+    pic_set_irq(isa->pic, n, level);
+    ioapic_set_irq(isa->ioapic, n == 0 ? 2 : n, level);
 }
 
 static Chardev *find_chardev(Chardev **chrs, int n, const char *id)
@@ -219,21 +240,35 @@ int pc_board_create(Machine *m, const Config *cfg)
     if (load_bios(m, cfg->bios ? cfg->bios : DEFAULT_BIOS) < 0)
         return -1;
 
-    /* Interrupt controllers and the timer: PIT OUT0 is IRQ0; counter 2's GATE
-     * and OUT are on port 0x61. */
+    /* Interrupt controllers: the 8259 pair, whose INT reaches the CPU through
+     * the local APIC's LINT0 (virtual wire), and the IOAPIC; ISA IRQs go to
+     * both (isa_irq_set).  The timers: PIT OUT0 and the RTC pass through the
+     * HPET, whose legacy replacement route can take IRQ0 and IRQ8 over;
+     * counter 2's GATE and OUT are on port 0x61. */
     Pic *pic = pic_create(m);
     m->intr_ack = pic_intack;
     m->intr_opaque = pic;
+    Lapic *lapic = lapic_create(m, 0);
+    lapic_attach(lapic);
+    IsaIrqs *isa = calloc(1, sizeof *isa);
+    isa->pic = pic;
+    isa->ioapic = ioapic_create(m, lapic);
+    machine_add_device(m, "isa-irqs", NULL, isa, NULL, free);
+    Hpet *hpet = hpet_create(m);
+    irq_connect(&hpet->irq0, isa_irq_set, isa, 0);
+    irq_connect(&hpet->irq8, isa_irq_set, isa, 8);
+    hpet->gsi = ioapic_set_irq;
+    hpet->gsi_opaque = isa->ioapic;
     Pit *pit = pit_create(m);
-    irq_connect(&pit->irq0, pic_set_irq, pic, 0);
+    irq_connect(&pit->irq0, hpet_pit_in, hpet, 0);
     pcspk_create(m, pit);
 
     /* The 8042 keyboard controller (0x60/0x64) with the PS/2 keyboard on IRQ 1
      * and the mouse on IRQ 12; its A20 gate is ORed with port 0x92's. */
     Port92 *port92 = port92_create(m);
     Kbc *kbc = kbc_create(m, ps2_kbd_create(m), ps2_mouse_create(m));
-    irq_connect(&kbc->irq1, pic_set_irq, pic, 1);
-    irq_connect(&kbc->irq12, pic_set_irq, pic, 12);
+    irq_connect(&kbc->irq1, isa_irq_set, isa, 1);
+    irq_connect(&kbc->irq12, isa_irq_set, isa, 12);
     irq_connect(&kbc->a20, port92_set_a20gate, port92, 0);
 
     /* PCI bus 0: the i440FX host bridge (00:00.0; its PAM registers shadow the
@@ -243,21 +278,46 @@ int pc_board_create(Machine *m, const Config *cfg)
     PciBus *pci = pci_bus_create(m);
     i440fx_create(m, pci);
     Piix3 *piix3 = piix3_create(m, pci, 1, pic);
+    piix3->isa_out = isa_irq_set;
+    piix3->isa_out_opaque = isa;
+    for (int i = 0; i < 4; i++)     /* PIRQA-D: IOAPIC pins 16-19 (the DSDT's _PRT) */
+        irq_connect(&piix3->pirq[i], ioapic_set_irq, isa->ioapic, 16 + i);
     Piix4Pm *pm = piix4_pm_create(m, pci, 1);
     irq_connect(&pm->irq9, piix3_set_isa_irq, piix3, 9);
+    /* 00:02.0: the VGA (1234:1111) with the VGA BIOS in its ROM BAR, which
+     * SeaBIOS finds and runs during POST. */
+    if ((!cfg->vga || strcmp(cfg->vga, "none")) &&
+        !pci_vga_create(m, pci, 2, PCI_VGA_DEFAULT_ROM))
+        return -1;
+
+    /* IDE: the primary channel's INTRQ on IRQ 14, the secondary's on 15; the
+     * drives of -drive/-hda/-cdrom; the boot order from -boot (CMOS) and
+     * bootindex= (fw_cfg "bootorder"). */
+    for (int c = 0; c < 2; c++)
+        irq_connect(&piix3->ide->ch[c].irq, isa_irq_set, isa, 14 + c);
+    char *bootorder = NULL, boot_order[4] = PC_DEFAULT_BOOT_ORDER;
+    int boot_menu = -1;
+    if (drives_attach(m, cfg, piix3->ide, &bootorder) < 0 ||
+        (cfg->boot && boot_parse(cfg->boot, boot_order, &boot_menu) < 0))
+        return -1;
 
     /* RTC and CMOS RAM at 0x70/0x71 on IRQ 8, filled for the BIOS. */
     Rtc *rtc = rtc_create(m);
-    irq_connect(&rtc->irq, pic_set_irq, pic, 8);
+    irq_connect(&rtc->irq, hpet_rtc_in, hpet, 8);
     if (pc_cmos_init(rtc, m->mem.ram_size, m->mem.ram_below_4g, cfg->smp > 0 ? cfg->smp : 1,
-                     PC_DEFAULT_BOOT_ORDER) < 0) {
+                     boot_order) < 0) {
         fprintf(stderr, "tandem: cannot describe this machine in CMOS\n");
         return -1;
     }
 
     /* fw_cfg (0x510/0x511, DMA 0x514): RAM layout, CPUs, etc/e820 and the
      * SeaBIOS settings (etc/sercon-port with -nographic). */
-    fw_cfg_create_pc(m, cfg);
+    FwCfg *fw_cfg = fw_cfg_create_pc(m, cfg);
+    if (bootorder)
+        fw_cfg_set_bootorder(fw_cfg, bootorder);
+    free(bootorder);
+    if (boot_menu >= 0)
+        fw_cfg_set_boot_menu(fw_cfg, boot_menu);
 
     /* COM1-COM4: 16550A UARTs per -serial (default: COM1, on the terminal
      * under -nographic).  COM1/COM3 share IRQ4 and COM2/COM4 IRQ3, each
@@ -277,7 +337,7 @@ int pc_board_create(Machine *m, const Config *cfg)
         IrqOr **line = &com_irq[com[i].irq - 3];
         if (!*line) {
             *line = calloc(1, sizeof **line);
-            irq_connect(&(*line)->out, pic_set_irq, pic, com[i].irq);
+            irq_connect(&(*line)->out, isa_irq_set, isa, com[i].irq);
             machine_add_device(m, com[i].irq == 3 ? "irq3-wire" : "irq4-wire", NULL, *line, NULL, free);
         }
         irq_connect(&u->irq, irq_or_input, *line, i);
@@ -301,5 +361,11 @@ int pc_board_create(Machine *m, const Config *cfg)
             return -1;
     for (int i = 0; i < cfg->nchardevs; i++)
         chardev_close(chrs[i]);
+
+    /* ACPI tables for SeaBIOS, built from the board as it now stands. */
+    if (acpi_fw_cfg_add(m, fw_cfg) < 0) {
+        fprintf(stderr, "tandem: cannot add the ACPI tables to fw_cfg\n");
+        return -1;
+    }
     return 0;
 }

@@ -1,4 +1,4 @@
-/* Intel 82371SB PIIX3 PCI-to-ISA bridge and IDE function configuration (see
+/* Intel 82371SB PIIX3 PCI-to-ISA bridge (see
  * piix3.h).  Datasheet: 82371FB (PIIX) and 82371SB (PIIX3) PCI ISA IDE Xcelerator
  * (290550), function 0 and function 1 configuration registers, RC register. */
 #include "hw/piix3.h"
@@ -32,16 +32,6 @@ static const PciReg isa_regs[] = {
     { 0xaa, 2, 0x0000, 0, 0x01ff },             /* SMIREQ: R/WC */
     { 0xac, 1, 0x00, 0xff, 0 },                 /* CTLTMR */
     { 0xae, 1, 0x00, 0xff, 0 },                 /* CTHTMR */
-};
-
-static const PciReg ide_regs[] = {
-    /* PCICMD: I/O space and bus master enables. */
-    { PCI_COMMAND, 2, 0x0000, 0x0005, 0 },
-    { PCI_STATUS, 2, 0x0280, 0, 0x3800 },
-    { PCI_LATENCY_TIMER, 1, 0x00, 0xf0, 0 },    /* MLT: bits 3:0 read 0 */
-    { 0x40, 2, 0x0000, 0xf3ff, 0 },             /* IDETIM primary */
-    { 0x42, 2, 0x0000, 0xf3ff, 0 },             /* IDETIM secondary */
-    { 0x44, 1, 0x00, 0xff, 0 },                 /* SIDETIM: slave timing */
 };
 
 static Piix3 *from_isa(PciDevice *d)
@@ -81,12 +71,15 @@ static void update_outputs(Piix3 *s)
     s->irq_out = out;
     for (int n = 0; n < 16; n++)
         if (changed & (1u << n))
-            pic_set_irq(s->pic, n, (out >> n) & 1);
+            s->isa_out(s->isa_out_opaque, n, (out >> n) & 1);
 }
 
 static void set_pirq(void *opaque, int pirq, int level)
 {
-    update_outputs(opaque);
+    Piix3 *s = opaque;
+    if (pirq >= 0 && pirq < 4)
+        irq_set(&s->pirq[pirq], level);
+    update_outputs(s);
 }
 
 void piix3_set_isa_irq(void *opaque, int n, int level)
@@ -147,34 +140,12 @@ static void rc_write(void *opaque, uint64_t off, uint64_t val, unsigned size)
 
 static const MemOps rc_ops = { rc_read, rc_write, 1, 1 };
 
-/* The bus master registers (16 bytes of I/O at BMIBA) come with the IDE disks. */
-static uint64_t bm_read(void *opaque, uint64_t off, unsigned size)
-{
-    log_unimp("piix3-ide: read of bus master register 0x%llx: not implemented\n",
-              (unsigned long long)off);
-    return size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
-}
-
-static void bm_write(void *opaque, uint64_t off, uint64_t val, unsigned size)
-{
-    log_unimp("piix3-ide: write to bus master register 0x%llx: not implemented\n",
-              (unsigned long long)off);
-}
-
-static const MemOps bm_ops = { bm_read, bm_write, 1, 4 };
-
 void piix3_reset(void *opaque)
 {
     Piix3 *s = opaque;
     pci_device_reset(&s->isa);
     s->rc = 0;
     update_outputs(s);
-}
-
-static void ide_reset(void *opaque)
-{
-    Piix3 *s = opaque;
-    pci_device_reset(&s->ide);
 }
 
 static int piix3_post_load(void *opaque)
@@ -185,12 +156,6 @@ static int piix3_post_load(void *opaque)
     return pci_device_post_load(&s->isa);
 }
 
-static int ide_post_load(void *opaque)
-{
-    Piix3 *s = opaque;
-    return pci_device_post_load(&s->ide);
-}
-
 static const StateField piix3_fields[] = {
     PCI_DEVICE_STATE(Piix3, isa),
     STATE_UINT(Piix3, rc),
@@ -199,13 +164,7 @@ static const StateField piix3_fields[] = {
     STATE_END
 };
 
-static const StateField ide_fields[] = {
-    PCI_DEVICE_STATE(Piix3, ide),
-    STATE_END
-};
-
 static const StateDesc piix3_state = { "piix3", 1, piix3_fields, piix3_post_load };
-static const StateDesc ide_state = { "piix3-ide", 1, ide_fields, ide_post_load };
 
 Piix3 *piix3_create(Machine *m, PciBus *bus, int slot, Pic *pic)
 {
@@ -214,22 +173,20 @@ Piix3 *piix3_create(Machine *m, PciBus *bus, int slot, Pic *pic)
         abort();
     s->m = m;
     s->pic = pic;
+    s->isa_out = pic_set_irq;
+    s->isa_out_opaque = pic;
     pci_device_init(&s->isa, bus, PCI_DEVFN(slot, 0), "piix3", 0x8086, 0x7000, 0x00, 0x060100,
                     PCI_HEADER_MULTIFUNCTION);
     pci_init_regs(&s->isa, isa_regs, sizeof isa_regs / sizeof isa_regs[0]);
     s->isa.config_write = isa_config_write;
     pci_device_realize(&s->isa);
 
-    pci_device_init(&s->ide, bus, PCI_DEVFN(slot, 1), "piix3-ide", 0x8086, 0x7010, 0x00, 0x010180, 0);
-    pci_init_regs(&s->ide, ide_regs, sizeof ide_regs / sizeof ide_regs[0]);
-    pci_register_bar_io(&s->ide, 4, 16, &bm_ops, s, "piix3-ide-bm");
-    pci_device_realize(&s->ide);
+    /* Function 1, the IDE controller, is its own chip model (hw/piix-ide.c). */
+    s->ide = piix_ide_create(m, bus, PCI_DEVFN(slot, 1), pic);
 
     pci_bus_set_irq_router(bus, map_irq, set_pirq, s);
     pci_bus_set_cf8_passthrough(bus, &rc_ops, s);
     piix3_reset(s);
-    ide_reset(s);
     machine_add_device(m, "piix3", &piix3_state, s, piix3_reset, free);
-    machine_add_device(m, "piix3-ide", &ide_state, s, ide_reset, NULL);
     return s;
 }

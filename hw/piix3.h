@@ -16,15 +16,15 @@
  * has no separate CPU INIT, so both are a system reset (logged under -d unimp
  * for the soft case).
  *
- * IDE (function 1): the configuration space only (class 0x0101, prog-if 0x80:
- * legacy ports, bus master capable): BMIBA (BAR4, 16 bytes of I/O; the bus
- * master registers read all ones until disks exist) and the IDE timing
- * registers. */
+ * IDE (function 1): hw/piix-ide.c (legacy channels, bus-master DMA), created
+ * by piix3_create. */
 #ifndef HW_PIIX3_H
 #define HW_PIIX3_H
 
 #include "hw/i8259-pic.h"
+#include "hw/irq.h"
 #include "hw/pci.h"
+#include "hw/piix-ide.h"
 
 #define PIIX3_PIRQRC 0x60
 #define PIIX3_RC_SRST 0x02
@@ -32,16 +32,21 @@
 
 typedef struct Piix3 {
     PciDevice isa;          /* function 0 */
-    PciDevice ide;          /* function 1 */
+    PiixIde *ide;           /* function 1 (hw/piix-ide.c) */
     Machine *m;
     Pic *pic;
     uint8_t rc;             /* reset control register (0xCF9) */
     uint16_t isa_in;        /* other level sources per ISA IRQ (piix3_set_isa_irq) */
     uint16_t irq_out;       /* the levels the PIIX3 drives into the PIC */
+    /* Where the ISA IRQ outputs go: pic_set_irq(pic) unless the board puts
+     * an ISA fan-out (8259 + IOAPIC) there. */
+    IrqHandler isa_out;
+    void *isa_out_opaque;
+    IrqLine pirq[4];        /* PIRQA-D levels as such (the board: IOAPIC pins 16-19) */
 } Piix3;
 
 /* Creates both functions at device `slot` (the PC uses 1), routes the bus's
- * INTx into pic, claims 0xCF9; registers devices "piix3" and "piix3-ide". */
+ * INTx into pic, claims 0xCF9; registers devices "piix3", "piix3-ide", "ide0", "ide1". */
 Piix3 *piix3_create(Machine *m, PciBus *bus, int slot, Pic *pic);
 /* IrqLine handler for level sources sharing ISA IRQ n with the PIRQs. */
 void piix3_set_isa_irq(void *opaque, int n, int level);

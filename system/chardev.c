@@ -372,8 +372,14 @@ static void mux_action(Chardev *c, MuxAction a)
         chr_puts(c, chr_mux_help());
         break;
     case MUX_MONITOR:
-        chr_puts(c, "\ntandem: monitor not available yet\n");
-        break;
+        if (!c->mon_fe) {
+            chr_puts(c, "\ntandem: no monitor on this terminal\n");
+            break;
+        }
+        c->mon_focus = !c->mon_focus;
+        if (c->mon_fe->event)
+            c->mon_fe->event(c->mon_opaque, c->mon_focus ? CHR_EVENT_MUX_IN : CHR_EVENT_MUX_OUT);
+        break;      /* back to the device: chr_readable() delivers what waits */
     case MUX_BREAK:
         if (c->fe && c->fe->event)
             c->fe->event(c->fe_opaque, CHR_EVENT_BREAK);
@@ -399,7 +405,7 @@ static void chr_watch(Chardev *c, bool on)
 /* Hands held input to the frontend as far as it can take it. */
 static void chr_deliver(Chardev *c)
 {
-    while (c->in_len && c->fe) {
+    while (c->in_len && c->fe && !c->mon_focus) {
         int room = c->fe->can_receive(c->fe_opaque);
         if (room <= 0)
             break;
@@ -442,6 +448,10 @@ static void chr_readable(void *opaque)
                 continue;
             }
         }
+        if (c->mon_focus) {
+            c->mon_fe->receive(c->mon_opaque, &buf[i], 1);
+            continue;
+        }
         if (c->in_len < CHR_INBUF)
             c->inbuf[c->in_len++] = buf[i];
     }
@@ -470,6 +480,18 @@ int chardev_attach(Chardev *c, Machine *m, const ChrFrontend *fe, void *opaque)
     if (!c->in_eof)
         chr_watch(c, true);
     return 0;
+}
+
+void chardev_set_mux_monitor(Chardev *c, const ChrFrontend *fe, void *opaque)
+{
+    c->mon_fe = fe;
+    c->mon_opaque = opaque;
+    c->mon_focus = false;
+}
+
+Chardev *chardev_stdio_owner(void)
+{
+    return term.owner;
 }
 
 void chardev_accept_input(Chardev *c)

@@ -22,7 +22,11 @@ struct Config;
 
 typedef enum { CHR_NULL, CHR_FILE, CHR_STDIO, CHR_PTY, CHR_FD } ChardevKind;
 
-typedef enum { CHR_EVENT_BREAK } ChrEvent;
+typedef enum {
+    CHR_EVENT_BREAK,
+    CHR_EVENT_MUX_IN,       /* Ctrl-A c gave the terminal to the monitor */
+    CHR_EVENT_MUX_OUT,      /* ... and back to the device */
+} ChrEvent;
 
 typedef struct ChrFrontend {
     int (*can_receive)(void *opaque);   /* bytes it can take now */
@@ -69,6 +73,11 @@ typedef struct Chardev {
     bool in_eof;
     bool raw_tty;           /* this chardev put the terminal in raw mode */
     ChrMux muxst;
+    /* Ctrl-A c: the monitor sharing this terminal, and whether it has the
+     * input now (the device's input is held meanwhile). */
+    const ChrFrontend *mon_fe;
+    void *mon_opaque;
+    bool mon_focus;
     uint8_t inbuf[CHR_INBUF];
     size_t in_head, in_len;
 } Chardev;
@@ -90,6 +99,12 @@ Chardev *chardev_open_fds(int in_fd, int out_fd, bool mux);
 int chardev_attach(Chardev *c, Machine *m, const ChrFrontend *fe, void *opaque);
 /* The frontend has room again: deliver held input, resume reading. */
 void chardev_accept_input(Chardev *c);
+/* Makes fe (the monitor) the second frontend of a multiplexed terminal:
+ * Ctrl-A c switches the input between the device and fe, telling fe with
+ * CHR_EVENT_MUX_IN/OUT.  fe's can_receive is not asked: it takes all. */
+void chardev_set_mux_monitor(Chardev *c, const ChrFrontend *fe, void *opaque);
+/* The stdio chardev reading the terminal (attached), or NULL. */
+Chardev *chardev_stdio_owner(void);
 
 /* Writes all of buf, waiting for the descriptor if it must (debug consoles). */
 void chardev_write(Chardev *c, const uint8_t *buf, size_t len);

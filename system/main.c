@@ -8,8 +8,13 @@
 #include "accel/accel.h"
 #include "hw/machine.h"
 #include "hw/pc-board.h"
+#include "monitor/monitor.h"
+#include "system/loader.h"
 #include "system/log.h"
 #include "system/options.h"
+#include "system/snapshot.h"
+#include "system/test-hooks.h"
+#include "ui/display.h"
 
 int main(int argc, char **argv)
 {
@@ -57,6 +62,9 @@ int main(int argc, char **argv)
     }
     if (pc_board_create(&m, &cfg) < 0)
         return 1;
+    /* -kernel: every file is checked here, before the CPU exists. */
+    if (loader_setup(&m, &cfg) < 0)
+        return 1;
     char err[256] = "";
     m.accel_ops = ops;
     m.accel = ops->create(&m, err, sizeof err);
@@ -70,13 +78,28 @@ int main(int argc, char **argv)
         return 1;
     }
     fprintf(stderr, "tandem: accelerator: %s (%s)\n", ops->name, why);
+    /* The monitor: behind C-a c on a serial terminal, and -monitor. */
+    Monitor *mon = monitor_create(&m);
+    for (int i = 0; i < cfg.nmonitors; i++)
+        if (monitor_open(mon, cfg.monitors[i]) < 0)
+            return 1;
+    /* The window (-display sdl, or by default when there is a display). */
+    if (display_init(&m, cfg.display, cfg.nographic) < 0)
+        return 1;
     machine_reset(&m);
+    if (cfg.loadvm && snapshot_load(&m, cfg.loadvm, err, sizeof err) < 0) {
+        fprintf(stderr, "tandem: -loadvm: %s\n", err);
+        machine_destroy(&m);
+        return 1;
+    }
+    test_hooks_install(&m, &cfg);
     if (cfg.start_stopped) {
         /* QEMU's -S: the CPU waits for the monitor's 'cont'. */
         machine_pause(&m);
         fprintf(stderr, "tandem: -S: the CPU is stopped until 'cont' in the monitor\n");
     }
     int code = machine_run(&m);
+    monitor_destroy(mon);
     log_flush();
     machine_destroy(&m);
     return code;

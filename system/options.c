@@ -5,26 +5,40 @@
 #include <string.h>
 
 #include "system/log.h"
+#include "system/test-hooks.h"
 
 static void usage(void)
 {
     printf("usage: tandem [options]\n"
            "  -bios FILE             firmware image mapped below 1 MiB and 4 GiB\n"
+           "  -kernel FILE           boot a Linux bzImage or Multiboot kernel directly\n"
+           "  -initrd FILE[,FILE]    initial ramdisk(s) (Linux) or modules (Multiboot)\n"
+           "  -append CMDLINE        kernel command line\n"
            "  -M pc                  the machine (i440FX PC, the only one)\n"
            "  -m SIZE                guest RAM (default 128M; suffixes K, M, G)\n"
            "  -accel interp|kvm      CPU backend (interp by default without VT-x/AMD-V)\n"
            "  -smp 1                 CPU count (only 1 supported)\n"
            "  -nographic             no window; COM1 on the terminal (C-a x quits)\n"
-           "  -display none          no window\n"
+           "  -display sdl|none      SDL window (default when there is a display; click\n"
+           "                         grabs the mouse, Ctrl-Alt-G releases it) or none\n"
+           "  -vga std|none          PCI VGA 1234:1111 with Bochs VBE (default std)\n"
            "  -debugcon SPEC         port 0xe9 output (file:PATH, stdio, null)\n"
            "  -chardev file,id=ID,path=PATH   a character device for -device\n"
            "  -device isa-debugcon,iobase=PORT,chardev=ID\n"
            "  -device isa-debug-exit,iobase=0xf4,iosize=4\n"
            "  -serial SPEC           next COM port (COM1..COM4): stdio, pty, file:PATH, null,\n"
            "                         or none (no port); on stdio C-a h lists the escapes\n"
+           "  -monitor SPEC          the monitor console: stdio, unix:PATH,server[,nowait],\n"
+           "                         none (C-a c on a stdio terminal reaches it too)\n"
+           "  -drive file=F[,format=raw|qcow2][,if=ide][,media=disk|cdrom][,index=0-3]\n"
+           "         [,readonly=on][,snapshot=on][,bootindex=N]   an IDE drive\n"
+           "  -hda/-hdb/-hdc/-hdd FILE  IDE disk 0-3;  -cdrom FILE  IDE CD-ROM (index 2)\n"
+           "  -boot [order=]DRIVES[,menu=on|off]  c disk, d CD-ROM, a floppy, n network\n"
+           "  -snapshot              writes go to temporary overlays, images stay unchanged\n"
            "  -icount shift=N[,sleep=on|off]  deterministic clock: 2^N ns per instruction\n"
            "  -no-reboot             exit instead of resetting on a triple fault\n"
            "  -S                     start stopped\n"
+           "  -loadvm FILE           start from a snapshot (savevm in the monitor)\n"
            "  -d ITEMS               debug log items (-d help lists them)\n"
            "  -D FILE                write the debug log to FILE\n"
            "  -version               print the version\n");
@@ -93,6 +107,37 @@ static int parse_icount(Config *cfg, const char *v)
     return 0;
 }
 
+/* -drive SPEC, and -hda..-hdd / -cdrom FILE as the -drive they stand for.
+ * Returns 0 when o is none of them, 1 when taken; on error prints one line
+ * and sets cfg->ndrives to -1. */
+static int add_drive_option(Config *cfg, const char *o, const char *v)
+{
+    static const char *const legacy[] = { "-hda", "-hdb", "-hdc", "-hdd", "-cdrom" };
+    int which = -1;
+    for (int k = 0; k < 5; k++)
+        if (!strcmp(o, legacy[k]))
+            which = k;
+    if (which < 0 && strcmp(o, "-drive"))
+        return 0;
+    if (cfg->ndrives >= MAX_LIST_OPTS) {
+        fprintf(stderr, "tandem: too many drives\n");
+        cfg->ndrives = -1;
+        return 1;
+    }
+    if (which < 0) {
+        cfg->drives[cfg->ndrives++] = v;
+        return 1;
+    }
+    size_t n = strlen(v) + 48;
+    char *spec = malloc(n);
+    if (!spec)
+        abort();
+    snprintf(spec, n, "file=%s,index=%d,media=%s", v, which == 4 ? 2 : which,
+             which == 4 ? "cdrom" : "disk");
+    cfg->drives[cfg->ndrives++] = spec;
+    return 1;
+}
+
 int options_parse(Config *cfg, int argc, char **argv)
 {
     memset(cfg, 0, sizeof *cfg);
@@ -120,11 +165,13 @@ int options_parse(Config *cfg, int argc, char **argv)
         if (!strcmp(o, "-nographic")) { cfg->nographic = true; continue; }
         if (!strcmp(o, "-no-reboot")) { cfg->no_reboot = true; continue; }
         if (!strcmp(o, "-S")) { cfg->start_stopped = true; continue; }
+        if (!strcmp(o, "-snapshot")) { cfg->snapshot = true; continue; }
         if (!strcmp(o, "-enable-kvm")) { cfg->accel = "kvm"; continue; }
         /* Options with a value */
         static const char *const with_value[] = {
-            "-bios", "-m", "-accel", "-smp", "-M", "-machine", "-display", "-debugcon",
-            "-chardev", "-device", "-serial", "-d", "-D", "-icount", NULL,
+            "-bios", "-m", "-accel", "-smp", "-M", "-machine", "-display", "-vga", "-debugcon",
+            "-chardev", "-device", "-serial", "-d", "-D", "-icount", "-kernel", "-initrd",
+            "-append", "-monitor", "-drive", "-hda", "-hdb", "-hdc", "-hdd", "-cdrom", "-boot", "-loadvm", "-accel-switch-every", "-savevm-after", NULL,
         };
         bool known = false;
         for (int k = 0; with_value[k]; k++)
@@ -140,6 +187,23 @@ int options_parse(Config *cfg, int argc, char **argv)
         const char *v = argv[++i];
         if (!strcmp(o, "-bios")) {
             cfg->bios = v;
+        } else if (!strcmp(o, "-loadvm")) {
+            cfg->loadvm = v;
+        } else if (!strcmp(o, "-accel-switch-every") || !strcmp(o, "-savevm-after")) {
+            /* Test hooks (system/test-hooks.c), not in -h. */
+            if (test_hooks_parse(cfg, o, v) < 0)
+                return -1;
+        } else if (add_drive_option(cfg, o, v) != 0) {
+            if (cfg->ndrives < 0)
+                return -1;
+        } else if (!strcmp(o, "-boot")) {
+            cfg->boot = v;
+        } else if (!strcmp(o, "-kernel")) {
+            cfg->kernel = v;
+        } else if (!strcmp(o, "-initrd")) {
+            cfg->initrd = v;
+        } else if (!strcmp(o, "-append")) {
+            cfg->append = v;
         } else if (!strcmp(o, "-m")) {
             if (!parse_size(v, &cfg->ram_size) || cfg->ram_size < (1ull << 20)) {
                 fprintf(stderr, "tandem: -m: bad memory size '%s'\n", v);
@@ -168,6 +232,12 @@ int options_parse(Config *cfg, int argc, char **argv)
             }
         } else if (!strcmp(o, "-display")) {
             cfg->display = v;
+        } else if (!strcmp(o, "-vga")) {
+            if (strcmp(v, "std") && strcmp(v, "none")) {
+                fprintf(stderr, "tandem: -vga %s: only 'std' and 'none' are available\n", v);
+                return -1;
+            }
+            cfg->vga = v;
         } else if (!strcmp(o, "-debugcon")) {
             cfg->debugcon = v;
         } else if (!strcmp(o, "-chardev")) {
@@ -179,6 +249,9 @@ int options_parse(Config *cfg, int argc, char **argv)
         } else if (!strcmp(o, "-serial")) {
             if (cfg->nserials == 4) { fprintf(stderr, "tandem: at most 4 -serial\n"); return -1; }
             cfg->serials[cfg->nserials++] = v;
+        } else if (!strcmp(o, "-monitor")) {
+            if (cfg->nmonitors == 2) { fprintf(stderr, "tandem: at most 2 -monitor\n"); return -1; }
+            cfg->monitors[cfg->nmonitors++] = v;
         } else if (!strcmp(o, "-d")) {
             if (!strcmp(v, "help")) {
                 fputs(log_items_help(), stdout);
@@ -196,6 +269,10 @@ int options_parse(Config *cfg, int argc, char **argv)
             fprintf(stderr, "tandem: unknown option '%s' (see -h)\n", argv[i - 1]);
             return -1;
         }
+    }
+    if (!cfg->kernel && (cfg->initrd || cfg->append)) {
+        fprintf(stderr, "tandem: %s only allowed with -kernel\n", cfg->initrd ? "-initrd" : "-append");
+        return -1;
     }
     return 0;
 }

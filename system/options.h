@@ -10,6 +10,9 @@
 
 typedef struct Config {
     const char *bios;
+    const char *kernel;         /* -kernel: Linux bzImage or Multiboot kernel */
+    const char *initrd;         /* -initrd FILE[,FILE...] */
+    const char *append;         /* -append: kernel command line */
     uint64_t ram_size;
     const char *accel;          /* NULL: default */
     int smp;
@@ -17,6 +20,7 @@ typedef struct Config {
     bool start_stopped;         /* -S */
     bool nographic;
     const char *display;        /* "none", "sdl"... */
+    const char *vga;            /* -vga std|none (NULL: std) */
     const char *debugcon;       /* -debugcon SPEC */
     const char *chardevs[MAX_LIST_OPTS];
     int nchardevs;
@@ -24,8 +28,20 @@ typedef struct Config {
     int ndevices;
     const char *serials[4];
     int nserials;
+    const char *monitors[2];    /* -monitor stdio|unix:PATH,server[,nowait]|none */
+    int nmonitors;
+    const char *drives[MAX_LIST_OPTS];  /* -drive specs; -hda..-hdd and -cdrom become ones */
+    int ndrives;
+    const char *boot;           /* -boot [order=]LETTERS[,menu=on|off] */
+    bool snapshot;              /* -snapshot: every drive writes to a temporary overlay */
     const char *log_items;
     const char *log_file;
+    const char *loadvm;         /* -loadvm FILE */
+    /* Test hooks (system/test-hooks.c): switch backends every N ms of
+     * virtual time; save a snapshot after N ms. */
+    unsigned accel_switch_ms;
+    unsigned savevm_after_ms;
+    const char *savevm_after_file;
     int icount_shift;           /* -1: host clock */
     bool icount_sleep;
 } Config;

@@ -36,6 +36,50 @@ static const uint64_t gdt32[] = {
 };
 #define GDT_LIMIT (sizeof gdt32 - 1)
 
+/* 64-bit mode: the same table with 08 a 64-bit code segment (L=1, D=0). */
+static const uint64_t gdt64[] = {
+    0,
+    0x00af9b000000ffffull,
+    0x00cf93000000ffffull,
+    0x000f93010000ffffull,
+    0x00cf91000000ffffull,
+    0x00cf9b000000ffffull,
+    0x00cf99000000ffffull,
+    0x00cf13000000ffffull,
+    0x00cff3000000ffffull,
+    0x00009300000fffffull,
+};
+
+static void fatal(const char *what, int err);
+
+static const uint64_t *gdt_of(const Engines *e)
+{
+    return e->mode == 64 ? gdt64 : gdt32;
+}
+
+/* 64-bit mode, Tandem only: 4-level page tables identity-mapping [0, 4 GiB)
+ * with 2 MiB pages (PML4, PDPT, 4 PDs), in RAM of their own at 4 GiB that no
+ * linear address reaches (linear addresses above 4 GiB are not present:
+ * Unicorn, which runs UC_MODE_64 without paging, has nothing mapped there). */
+#define PT_PHYS 0x100000000ull
+#define PT_PAGES 6
+
+static void tandem_page_tables(PhysMem *pm)
+{
+    uint64_t *pt = aligned_alloc(4096, PT_PAGES * 4096);
+    if (!pt)
+        abort();
+    memset(pt, 0, PT_PAGES * 4096);
+    pt[0] = (PT_PHYS + 0x1000) | 7;                       /* PML4[0] -> PDPT */
+    for (uint64_t i = 0; i < 4; i++) {
+        pt[512 + i] = (PT_PHYS + 0x2000 + i * 0x1000) | 7;  /* PDPT[i] -> PD i */
+        for (uint64_t j = 0; j < 512; j++)
+            pt[1024 + i * 512 + j] = (i << 30 | j << 21) | 0x87;   /* P RW U PS */
+    }
+    if (!phys_add_ram(pm, "oracle-page-tables", PT_PHYS, PT_PAGES * 4096, (uint8_t *)pt, 0))
+        fatal("phys_add_ram", 0);
+}
+
 static void fatal(const char *what, int err)
 {
     fprintf(stderr, "oracle: %s failed (%d: %s)\n", what, err, err ? U.strerror((uc_err)err) : "");
@@ -86,9 +130,10 @@ uint32_t code_lin = CODE_LIN16;
 static void unicorn_open(Engines *e)
 {
     uc_engine *uc;
-    int err = U.open(UC_ARCH_X86, e->mode == 32 ? UC_MODE_32 : UC_MODE_16, &uc);
+    int err = U.open(UC_ARCH_X86, e->mode == 64 ? UC_MODE_64 : e->mode == 32 ? UC_MODE_32 : UC_MODE_16, &uc);
     if (err)
         fatal("uc_open", err);
+    simd_unicorn_model(uc);     /* before anything else touches the CPU */
     e->uc = uc;
     /* RAM, the code area not writable: a write into it stops Unicorn with
      * UC_ERR_WRITE_PROT (code_written), before QEMU's self-modifying-code
@@ -105,7 +150,7 @@ static void unicorn_open(Engines *e)
         fatal("U.hook_add(INTR)", err);
     if ((err = U.hook_add(uc, &h, UC_HOOK_CODE, (void *)hook_code, e, 1, 0)))
         fatal("U.hook_add(CODE)", err);
-    if (e->mode == 32) {
+    if (e->mode != 16) {
         uc_x86_mmr g = { 0, GDT_BASE, GDT_LIMIT, 0 };
         if ((err = U.reg_write(uc, UC_X86_REG_GDTR, &g)))
             fatal("GDTR", err);
@@ -139,7 +184,7 @@ static void on_sigabrt(int sig)
 void eng_init(Engines *e, int mode)
 {
     memset(e, 0, sizeof *e);
-    code_lin = mode == 32 ? CODE_LIN32 : CODE_LIN16;
+    code_lin = mode != 16 ? CODE_LIN32 : CODE_LIN16;
     e->mode = mode;
     /* Tandem */
     PhysMem *pm = calloc(1, sizeof *pm);
@@ -149,6 +194,8 @@ void eng_init(Engines *e, int mode)
     phys_init(pm);
     if (!phys_alloc_ram(pm, RAM_SIZE, RAM_SIZE))
         fatal("phys_alloc_ram", 0);
+    if (mode == 64)
+        tandem_page_tables(pm);
     io_init(io);
     CpuEnv env = { .mem = pm, .io = io };
     Cpu *cpu = cpu_new(&env);
@@ -180,6 +227,8 @@ void eng_unicorn_forget_exception(Engines *e, const Regs *r)
 {
     U.context_restore(UC(e), (uc_context *)e->uc_ctx0);
     unicorn_set_regs(e, r);
+    simd_set_unicorn(e, r);
+    x87_set_unicorn(e, r);
 }
 
 void eng_unicorn_renew(Engines *e)
@@ -201,13 +250,15 @@ void eng_free(Engines *e)
 
 uint32_t eng_linear_pc(const Engines *e, const Regs *r)
 {
-    return e->mode == 32 ? r->eip : (uint32_t)r->seg[OS_CS] * 16 + r->eip;
+    if (e->mode == 64 && r->eip_hi)
+        return ~0u;     /* nowhere near RAM */
+    return e->mode != 16 ? r->eip : (uint32_t)r->seg[OS_CS] * 16 + r->eip;
 }
 
 bool eng_gdt_changed(const Engines *e)
 {
-    return e->mode == 32 && (memcmp(e->t_ram + GDT_BASE, gdt32, sizeof gdt32) ||
-                             memcmp(e->u_ram + GDT_BASE, gdt32, sizeof gdt32));
+    return e->mode != 16 && (memcmp(e->t_ram + GDT_BASE, gdt_of(e), sizeof gdt32) ||
+                             memcmp(e->u_ram + GDT_BASE, gdt_of(e), sizeof gdt32));
 }
 
 uint32_t eng_seg_base(const Engines *e, int seg)
@@ -218,7 +269,7 @@ uint32_t eng_seg_base(const Engines *e, int seg)
 uint32_t eng_stack_lin(const Engines *e, uint32_t esp)
 {
     const SegCache *ss = &CPU(e)->s.seg[SEG_SS];
-    bool big = e->mode == 32 && (ss->attr & SA_DB);
+    bool big = e->mode == 64 || (e->mode == 32 && (ss->attr & SA_DB));
     return (uint32_t)ss->base + (big ? esp : esp & 0xffff);
 }
 
@@ -232,9 +283,9 @@ void eng_load_code(Engines *e, const uint8_t *code, uint32_t len)
     memset(e->t_ram + CODE_LIN + len, 0, span - len);
     memcpy(e->u_ram + CODE_LIN, e->t_ram + CODE_LIN, span);
     e->code_len = len;
-    if (e->mode == 32) {
-        memcpy(e->t_ram + GDT_BASE, gdt32, sizeof gdt32);
-        memcpy(e->u_ram + GDT_BASE, gdt32, sizeof gdt32);
+    if (e->mode != 16) {
+        memcpy(e->t_ram + GDT_BASE, gdt_of(e), sizeof gdt32);
+        memcpy(e->u_ram + GDT_BASE, gdt_of(e), sizeof gdt32);
     }
     /* Tandem: drop the decoded blocks on the code pages (what a write to
      * code would do), cheaper than flushing every block */
@@ -275,22 +326,25 @@ static void tandem_state(Engines *e, const Regs *r, CpuState *st)
 {
     Cpu *cpu = CPU(e);
     cpu_get_state(cpu, st);
-    for (int i = 0; i < 8; i++)
-        st->regs[i] = r->r[i];
-    st->rip = r->eip;
+    for (int i = 0; i < 16; i++)
+        st->regs[i] = reg64(r, i);
+    st->rip = rip64(r);
     st->rflags = r->eflags | 2;
-    st->cr0 = e->mode == 32 ? (CR0_PE | CR0_ET) : CR0_ET;
-    st->cr4 = 0;
-    st->efer = 0;
-    st->gdt.base = e->mode == 32 ? GDT_BASE : 0;
-    st->gdt.limit = e->mode == 32 ? GDT_LIMIT : 0xffff;
+    st->cr0 = e->mode == 64 ? (CR0_PE | CR0_ET | CR0_PG) : e->mode == 32 ? (CR0_PE | CR0_ET) : CR0_ET;
+    st->cr3 = e->mode == 64 ? PT_PHYS : 0;
+    st->cr4 = e->mode == 64 ? CR4_PAE : 0;
+    st->efer = e->mode == 64 ? (EFER_LME | EFER_LMA) : 0;
+    st->gdt.base = e->mode != 16 ? GDT_BASE : 0;
+    st->gdt.limit = e->mode != 16 ? GDT_LIMIT : 0xffff;
     st->idt.base = 0;
-    st->idt.limit = e->mode == 32 ? 0 : 0x3ff;
+    st->idt.limit = e->mode != 16 ? 0 : 0x3ff;
     st->halted = 0;
     st->intr_shadow = 0;
     st->dr[7] = 0x400;
     for (int i = 0; i < 6; i++)
         seg_cache(e, i, r->seg[i], &st->seg[i]);
+    simd_tandem_state(e, r, st);
+    x87_tandem_state(e, r, st);
 }
 
 void eng_set_regs(Engines *e, const Regs *r)
@@ -299,6 +353,34 @@ void eng_set_regs(Engines *e, const Regs *r)
     tandem_state(e, r, &st);
     cpu_set_state(CPU(e), &st);
     unicorn_set_regs(e, r);
+    simd_set_unicorn(e, r);
+    x87_set_unicorn(e, r);
+}
+
+static const int gpr64[16] = {
+    UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX, UC_X86_REG_RSP, UC_X86_REG_RBP,
+    UC_X86_REG_RSI, UC_X86_REG_RDI, UC_X86_REG_R8, UC_X86_REG_R9, UC_X86_REG_R10, UC_X86_REG_R11,
+    UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14, UC_X86_REG_R15,
+};
+
+/* 64-bit mode: the 16 GPRs and RFLAGS (and RIP unless only the GPRs). */
+static void unicorn_gprs64(Engines *e, const Regs *r, bool rip)
+{
+    for (int i = 0; i < 16; i++) {
+        uint64_t v = reg64(r, i);
+        U.reg_write(UC(e), gpr64[i], &v);
+    }
+    uint64_t v = r->eflags | 2;
+    U.reg_write(UC(e), UC_X86_REG_RFLAGS, &v);
+    if (rip) {
+        v = rip64(r);
+        U.reg_write(UC(e), UC_X86_REG_RIP, &v);
+    }
+}
+
+static void unicorn_set_regs64(Engines *e, const Regs *r)
+{
+    unicorn_gprs64(e, r, true);
 }
 
 static void unicorn_set_regs(Engines *e, const Regs *r)
@@ -313,6 +395,10 @@ static void unicorn_set_regs(Engines *e, const Regs *r)
         uint16_t v = r->seg[i];
         if ((err = U.reg_write(uc, segid[i], &v)))
             fatal("U.reg_write(seg)", err);
+    }
+    if (e->mode == 64) {
+        unicorn_set_regs64(e, r);
+        return;
     }
     for (int i = 0; i < 8; i++) {
         uint32_t v = r->r[i];
@@ -330,9 +416,19 @@ void eng_get_tandem(Engines *e, Regs *r)
     for (int i = 0; i < 8; i++)
         r->r[i] = (uint32_t)cpu->r[i];
     r->eip = (uint32_t)cpu->s.rip;
+    memset(r->hi, 0, sizeof r->hi);
+    memset(r->x, 0, sizeof r->x);
+    r->eip_hi = 0;
+    if (e->mode == 64) {
+        for (int i = 0; i < 16; i++)
+            set_reg64(r, i, cpu->r[i]);
+        r->eip_hi = (uint32_t)(cpu->s.rip >> 32);
+    }
     r->eflags = cpu_get_eflags(cpu);
     for (int i = 0; i < 6; i++)
         r->seg[i] = cpu->s.seg[i].sel;
+    simd_get_tandem(e, r);
+    x87_get_tandem(e, &r->f);
 }
 
 void eng_get_unicorn(Engines *e, Regs *r)
@@ -354,6 +450,22 @@ void eng_get_unicorn(Engines *e, Regs *r)
     r->eip = v32[8];
     r->eflags = v32[9];
     memcpy(r->seg, v16, sizeof r->seg);
+    memset(r->hi, 0, sizeof r->hi);
+    memset(r->x, 0, sizeof r->x);
+    r->eip_hi = 0;
+    if (e->mode == 64) {
+        for (int i = 0; i < 16; i++) {
+            uint64_t v;
+            U.reg_read(UC(e), gpr64[i], &v);
+            set_reg64(r, i, v);
+        }
+        uint64_t rip;
+        U.reg_read(UC(e), UC_X86_REG_RIP, &rip);
+        r->eip = (uint32_t)rip;
+        r->eip_hi = (uint32_t)(rip >> 32);
+    }
+    simd_get_unicorn(e, r);
+    x87_get_unicorn(e, &r->f);
 }
 
 int eng_step_tandem(Engines *e)
@@ -392,13 +504,13 @@ int eng_step_unicorn(Engines *e, const InsnInfo *ii, int *errp, uint64_t until_l
     e->u_int = -1;
     e->code_written = false;
     *errp = 0;
-    uint32_t eip0, eip;
+    uint64_t eip0 = 0, eip = 0;
     uint16_t cs;
-    U.reg_read(uc, UC_X86_REG_EIP, &eip0);
+    U.reg_read(uc, e->mode == 64 ? UC_X86_REG_RIP : UC_X86_REG_EIP, &eip0);
     U.reg_read(uc, UC_X86_REG_CS, &cs);
     bool rep = ii->string && (ii->rep || ii->repne);
     for (int iter = 0; iter < (1 << 20); iter++) {
-        uint64_t pc = e->mode == 32 ? eip0 : (uint64_t)cs * 16 + eip0;
+        uint64_t pc = e->mode != 16 ? eip0 : (uint64_t)cs * 16 + eip0;
         /* Stopping at the next instruction keeps Unicorn's translation
          * blocks to one instruction (else every step would translate the
          * rest of the stream).  The address is a function of pc, so a block
@@ -426,7 +538,7 @@ int eng_step_unicorn(Engines *e, const InsnInfo *ii, int *errp, uint64_t until_l
             *errp = err;
             return -1;
         }
-        U.reg_read(uc, UC_X86_REG_EIP, &eip);
+        U.reg_read(uc, e->mode == 64 ? UC_X86_REG_RIP : UC_X86_REG_EIP, &eip);
         if (e->mode == 16)
             U.reg_read(uc, UC_X86_REG_CS, &cs);
         if (e->u_hook_stop) {
@@ -436,8 +548,8 @@ int eng_step_unicorn(Engines *e, const InsnInfo *ii, int *errp, uint64_t until_l
              * the offset is it less the (new) CS base, modulo 2^32 (an EIP
              * above FFFF in real mode wraps the linear address). */
             uint32_t base = e->mode == 16 ? (uint32_t)cs << 4 : 0;
-            eip = (uint32_t)e->u_stop_pc - base;
-            U.reg_write(uc, UC_X86_REG_EIP, &eip);
+            eip = e->mode == 64 ? e->u_stop_pc : (uint32_t)((uint32_t)e->u_stop_pc - base);
+            U.reg_write(uc, e->mode == 64 ? UC_X86_REG_RIP : UC_X86_REG_EIP, &eip);
         }
         if (!rep || eip != eip0)
             return -1;
@@ -475,6 +587,7 @@ int eng_rerun_poke(Engines *e, const Regs *pre, bool relaxed, uint32_t lin, cons
         return -2;
     memcpy(save, e->t_ram + lin, (size_t)n);
     memcpy(e->t_ram + lin, bytes, (size_t)n);
+    code_write_hit(CPU(e), lin, (unsigned)n);   /* the bytes may be code (decoded blocks) */
     CpuState st;
     tandem_state(e, pre, &st);
     if (relaxed)
@@ -483,17 +596,23 @@ int eng_rerun_poke(Engines *e, const Regs *pre, bool relaxed, uint32_t lin, cons
     int exc = eng_step_tandem(e);
     eng_get_tandem(e, post);
     memcpy(e->t_ram + lin, save, (size_t)n);
+    code_write_hit(CPU(e), lin, (unsigned)n);
     return exc;
 }
 
 void eng_set_eip(Engines *e, uint32_t eip)
 {
     CPU(e)->s.rip = eip;
-    U.reg_write(UC(e), UC_X86_REG_EIP, &eip);
+    uint64_t rip = eip;
+    U.reg_write(UC(e), e->mode == 64 ? UC_X86_REG_RIP : UC_X86_REG_EIP, &rip);
 }
 
 void eng_unicorn_take_regs(Engines *e, const Regs *r)
 {
+    if (e->mode == 64) {
+        unicorn_gprs64(e, r, false);
+        return;
+    }
     static const int gpr[8] = { UC_X86_REG_EAX, UC_X86_REG_ECX, UC_X86_REG_EDX, UC_X86_REG_EBX,
                                 UC_X86_REG_ESP, UC_X86_REG_EBP, UC_X86_REG_ESI, UC_X86_REG_EDI };
     for (int i = 0; i < 8; i++) {

@@ -74,4 +74,17 @@ uint32_t eng_seg_base(const Engines *e, int seg);
 /* Linear address of SS:esp (16- or 32-bit stack) in Tandem's current state. */
 uint32_t eng_stack_lin(const Engines *e, uint32_t esp);
 
+/* engines-simd.c: the MMX/SSE registers of both engines (only while
+ * oracle_simd; state is Tandem's CpuState being built). */
+void simd_unicorn_model(void *uc);
+void simd_tandem_state(const Engines *e, const Regs *r, void *state);
+void simd_get_tandem(Engines *e, Regs *r);
+void simd_set_unicorn(Engines *e, const Regs *r);
+void simd_get_unicorn(Engines *e, Regs *r);
+/* engines-x87.c: the x87 registers of both engines (only while oracle_x87). */
+void x87_tandem_state(const Engines *e, const Regs *r, void *state);
+void x87_get_tandem(Engines *e, X87Regs *f);
+void x87_set_unicorn(Engines *e, const Regs *r);
+void x87_get_unicorn(Engines *e, X87Regs *f);
+
 #endif

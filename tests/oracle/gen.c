@@ -17,7 +17,7 @@
 
 const char *const family_names[FAM_COUNT] = {
     "alu", "mov", "branch", "misc", "shift", "muldiv", "bcd", "bit", "cond", "atomic",
-    "string", "stack", "flags", "segment", "far", "edge", "random",
+    "string", "stack", "flags", "segment", "far", "edge", "random", "sse", "mmx", "x87",
 };
 
 enum {
@@ -39,6 +39,8 @@ enum {
     T_SP = 1 << 15,      /* special generator */
     T_BYTE = 1 << 16,    /* byte operation */
     T_NOLOCKTRY = 1 << 17,
+    T_NO64 = 1 << 18,    /* not in 64-bit mode (a REX prefix there, or #UD) */
+    T_ONLY64 = 1 << 19,  /* only in 64-bit mode */
 };
 
 typedef struct Tmpl {
@@ -66,7 +68,7 @@ static const Tmpl tmpls[] = {
     AG(0xf7, 3, T_M | T_LOCK),
     AG(0xfe, 0, T_M | T_BYTE | T_LOCK), AG(0xfe, 1, T_M | T_BYTE | T_LOCK), AG(0xff, 0, T_M | T_LOCK),
     AG(0xff, 1, T_M | T_LOCK),
-    A(0x40, T_OPREG), A(0x48, T_OPREG),
+    A(0x40, T_OPREG | T_NO64), A(0x48, T_OPREG | T_NO64),
 
     /* ---- mov ---- */
 #define M(op, f) { FAM_MOV, op, -1, f }
@@ -76,7 +78,7 @@ static const Tmpl tmpls[] = {
     { FAM_MOV, 0xc6, 0, T_M | T_I8 | T_BYTE }, { FAM_MOV, 0xc7, 0, T_M | T_IZ },
     M(0x86, T_M | T_BYTE | T_LOCK), M(0x87, T_M | T_LOCK), M(0x90, T_OPREG),
     M(0x0fb6, T_M), M(0x0fb7, T_M), M(0x0fbe, T_M), M(0x0fbf, T_M), M(0x98, 0), M(0x99, 0),
-    { FAM_MOV, 0x0f1f, 0, T_M },
+    { FAM_MOV, 0x0f1f, 0, T_M }, { FAM_MOV, 0x63, -1, T_M | T_ONLY64 },   /* MOVSXD */
 
     /* ---- branch ---- */
 #define B(op, f) { FAM_BRANCH, op, -1, f }
@@ -135,7 +137,7 @@ static const Tmpl tmpls[] = {
     /* ---- stack ---- */
 #define SK(op, e, f) { FAM_STACK, op, e, T_SP | (f) }
     SK(0x50, -1, T_OPREG), SK(0x58, -1, T_OPREG), SK(0x68, -1, T_IZ), SK(0x6a, -1, T_I8),
-    SK(0x60, -1, 0), SK(0x61, -1, 0), SK(0xc8, -1, 0), SK(0xc9, -1, 0), SK(0x8f, 0, T_M),
+    SK(0x60, -1, T_NO64), SK(0x61, -1, T_NO64), SK(0xc8, -1, 0), SK(0xc9, -1, 0), SK(0x8f, 0, T_M),
     SK(0xff, 6, T_M),
 
     /* ---- flags ---- */
@@ -174,6 +176,7 @@ typedef struct Gen {
     Fixup fix[MAX_INSNS];
     int nfix;
     uint32_t limit;      /* stop emitting past this many bytes */
+    bool long64;         /* 64-bit mode: generated as 32-bit code (mode 32) plus REX */
 } Gen;
 
 static const uint32_t edge32[] = {
@@ -399,6 +402,8 @@ static void choose_prefixes(Gen *g, const Tmpl *t, Pfx *p)
         p->p66 = true;
     if ((t->f & (T_M | T_MOFFS | T_STR)) && rng_chance(r, g->mode == 32 ? 8 : 12))
         p->p67 = true;
+    if (g->long64 && (t->f & (T_REL8 | T_RELZ)))
+        p->p66 = false;   /* near branches: Intel ignores 66 in 64-bit mode, AMD does not */
     if ((t->f & (T_M | T_MOFFS | T_STR)) && rng_chance(r, 15)) {
         p->seg = (int)rng_below(r, 6);
         if (p->seg == 1 && g->mode == 32 && rng_chance(r, 80))
@@ -475,12 +480,31 @@ static void gen_generic(Gen *g, const Tmpl *t, const Pfx *pfx_in, int memwant)
         p.lock = true;      /* mostly invalid: #UD */
     begin(g, t->fam);
     emit_prefixes(g, &p);
+    bool imm64 = false;
+    if (g->long64) {
+        /* 64-bit mode: 67 selects 32-bit addressing (same ModRM forms), no
+         * 16-bit; a REX prefix half of the time: W (64-bit operands; MOV
+         * r64, imm64), R/X/B (R8-R15, SPL..DIL) */
+        asize = p.p67 ? 32 : 64;
+        if (rng_chance(r, 50)) {
+            uint8_t rex = (uint8_t)(0x40 | rng_below(r, 16));
+            emit(g, rex);
+            if (rex & 8) {
+                osize = 64;
+                imm64 = op >= 0xb8 && op <= 0xbf;
+            }
+        }
+    }
     emit_op(g, op);
     emit_operand(g, &o);
     if (t->f & T_I8)
         emit(g, (uint8_t)rnd_imm8(g, t->f & T_CNT));
-    if (t->f & T_IZ)
+    if (imm64) {
+        emit32(g, rnd_val(g));
+        emit32(g, rng_chance(r, 60) ? 0 : rnd_val(g));
+    } else if (t->f & T_IZ) {
         emitz(g, osize, rnd_val(g));
+    }
     if (t->f & T_I16)
         emit16(g, rnd_val(g));
     if (t->f & T_MOFFS) {
@@ -489,11 +513,13 @@ static void gen_generic(Gen *g, const Tmpl *t, const Pfx *pfx_in, int memwant)
             emit16(g, g->mode == 16 ? a : rng_below(r, 0x10000));
         else
             emit32(g, g->mode == 32 ? a : rng_below(r, 0xfff0));
+        if (asize == 64)
+            emit32(g, rng_chance(r, 95) ? 0 : rnd_val(g));
     }
     if (t->f & T_REL8)
         add_fixup(g, 1);
     if (t->f & T_RELZ)
-        add_fixup(g, osize / 8);
+        add_fixup(g, osize == 16 ? 2 : 4);
     end(g);
 }
 
@@ -536,6 +562,14 @@ static void gen_special(Gen *g, const Tmpl *t, const Pfx *p0)
                 if (size == 4) emit(g, 0x66);
                 emit(g, 0xc7); emit(g, 0x46); emit(g, 0);
             } else {
+                if (g->long64) {
+                    /* 64-bit RET pops 8 bytes (66 ignored): zero the upper half */
+                    p.p66 = false;
+                    size = 4;
+                    begin(g, FAM_MOV);
+                    emit(g, 0xc7); emit(g, 0x44); emit(g, 0x24); emit(g, 4); emit32(g, 0);
+                    end(g);
+                }
                 begin(g, FAM_MOV);
                 if (size == 2) emit(g, 0x66);
                 emit(g, 0xc7); emit(g, 0x04); emit(g, 0x24);
@@ -990,13 +1024,25 @@ static void init_regs(Gen *g, Regs *r)
             r->seg[OS_ES] = r->seg[OS_DS];
     }
     r->eflags = 2 | (rng_u32(rng) & 0x8d5) | (rng_chance(rng, 20) ? 0x400 : 0) | (rng_chance(rng, 30) ? 0x200 : 0);
+    if (g->long64) {
+        /* R8-R15 like the others; now and then a full 64-bit value */
+        for (int i = 0; i < 8; i++) {
+            unsigned k = rng_below(rng, 100);
+            r->x[i] = k < 45 ? rnd_ptr(g) : k < 65 ? rng_below(rng, 256) : k < 80 ? rnd_edge(g)
+                    : rng_next(rng);
+            if (rng_chance(rng, 8))
+                r->hi[i] = rng_chance(rng, 50) ? 0xffffffffu : rng_u32(rng);
+        }
+        r->seg[OS_CS] = 0x08;   /* 64-bit code in the 64-bit GDT */
+    }
 }
 
 static const Tmpl *pick(Gen *g, int family)
 {
     int cand[NTMPL], n = 0;
+    uint32_t skip = g->long64 ? T_NO64 : T_ONLY64;
     for (int i = 0; i < NTMPL; i++)
-        if (tmpls[i].fam == family)
+        if (tmpls[i].fam == family && !(tmpls[i].f & skip))
             cand[n++] = i;
     if (!n)
         return NULL;
@@ -1012,9 +1058,19 @@ void gen_stream(Rng *rng, int mode, int family, Stream *st)
     st->n = 0;
     st->npoke = 0;
     st->family = family;
-    Gen g = { rng, mode, st, family, false, { { 0 } }, 0, 0 };
+    Gen g = { rng, mode == 64 ? 32 : mode, st, family, false, { { 0 } }, 0, 0, mode == 64 };
     nafix = 0;
     init_regs(&g, &st->init);
+    if (family == FAM_SSE || family == FAM_MMX) {
+        gen_simd_stream(rng, mode, family, st);
+        memset(st->code + st->len, 0xf4, CODE_PAD);
+        return;
+    }
+    if (family == FAM_X87) {
+        gen_x87_stream(rng, mode, st);
+        memset(st->code + st->len, 0xf4, CODE_PAD);
+        return;
+    }
     if (family == FAM_RANDOM) {
         st->random = true;
         st->len = 48;
@@ -1050,7 +1106,7 @@ void gen_stream(Rng *rng, int mode, int family, Stream *st)
             gen_generic(&g, t, &p, 0);
     }
     /* branch fixups */
-    uint32_t base = mode == 32 ? CODE_LIN : 0;
+    uint32_t base = mode != 16 ? CODE_LIN : 0;
     for (int i = 0; i < g.nfix; i++) {
         Fixup *f = &g.fix[i];
         int tgt = f->target > st->n ? st->n : f->target;

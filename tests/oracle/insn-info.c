@@ -9,7 +9,7 @@
 const char *const insn_class_names[IC_NCLASS] = {
     "compared", "port I/O", "HLT", "software interrupt", "far transfer/IRET", "system",
     "x87", "MMX/SSE", "nondeterministic (CPUID/RDTSC/MSR)", "undocumented opcode",
-    "extension not in the CPU model (VEX, 0F 0D prefetch, RTM)", "undecodable",
+    "extension not in the CPU model (VEX, 0F 0D prefetch, RTM, LZCNT)", "undecodable",
 };
 
 /* ModRM presence: one bit per opcode. */
@@ -50,7 +50,7 @@ static int classify1(const InsnInfo *ii, int mode)
         return IC_INT;
     if (op == 0xcf)
         return IC_FAR;
-    if ((op == 0x9a || op == 0xea || op == 0xca || op == 0xcb) && mode == 32)
+    if ((op == 0x9a || op == 0xea || op == 0xca || op == 0xcb) && mode != 16)
         return IC_FAR;
     if ((op >= 0xd8 && op <= 0xdf) || op == 0x9b)
         return IC_FPU;
@@ -58,6 +58,9 @@ static int classify1(const InsnInfo *ii, int mode)
         return IC_UNDOC;
     if (op == 0x63 && mode == 32)
         return IC_SYSTEM;   /* ARPL */
+    /* 64-bit mode: C4/C5 are always VEX, 62 is EVEX (#UD in the model) */
+    if (mode == 64 && (op == 0xc4 || op == 0xc5 || op == 0x62))
+        return IC_NOTMODEL;
     /* LES/LDS with a register operand are VEX prefixes on AVX processors
      * (Unicorn executes AVX); XABORT/XBEGIN are RTM.  Neither is in the model. */
     if ((op == 0xc4 || op == 0xc5) && ii->has_modrm && ii->mod == 3)
@@ -70,6 +73,10 @@ static int classify1(const InsnInfo *ii, int mode)
 static int classify2(const InsnInfo *ii)
 {
     uint8_t op = ii->op;
+    /* F3 0F BD is LZCNT where CPUID has ABM (Unicorn's 64-bit CPU model);
+     * the model has not: BSR there (SDM vol. 2A LZCNT) */
+    if (ii->long64 && op == 0xbd && ii->rep)
+        return IC_NOTMODEL;
     if (op <= 0x09 || (op >= 0x20 && op <= 0x27) || (op >= 0x30 && op <= 0x37) || op == 0xaa)
         return op == 0x31 || op == 0x32 || op == 0x33 ? IC_NONDET : IC_SYSTEM;
     if (op == 0xa2)
@@ -83,6 +90,28 @@ static int classify2(const InsnInfo *ii)
         op == 0x79 || op == 0xb8)
         return IC_SIMD;
     return IC_OK;
+}
+
+/* 64-bit mode operand size: near branches are always 64-bit (66 ignored, as
+ * Intel does); stack operations default to 64 bits. */
+static int osize64(const InsnInfo *ii)
+{
+    uint8_t op = ii->op;
+    bool f64, d64;
+    if (ii->two_byte) {
+        f64 = op >= 0x80 && op <= 0x8f;
+        d64 = op == 0xa0 || op == 0xa1 || op == 0xa8 || op == 0xa9;
+    } else {
+        f64 = (op >= 0x70 && op <= 0x7f) || (op >= 0xe0 && op <= 0xe3) || op == 0xe8 || op == 0xe9 ||
+              op == 0xeb || op == 0xc2 || op == 0xc3;
+        d64 = (op >= 0x50 && op <= 0x5f) || op == 0x68 || op == 0x6a || op == 0x8f || op == 0x9c ||
+              op == 0x9d || op == 0xc8 || op == 0xc9;
+    }
+    if (f64)
+        return 64;
+    if (d64 && !(ii->rex & 8))
+        return ii->opsize_pfx ? 16 : 64;
+    return ii->osize;
 }
 
 void insn_info(const uint8_t *b, unsigned avail, int mode, InsnInfo *ii)
@@ -111,12 +140,25 @@ void insn_info(const uint8_t *b, unsigned avail, int mode, InsnInfo *ii)
             ii->repne = true, ii->rep = false;
         else if (c == 0xf3)
             ii->rep = true, ii->repne = false;
-        else
+        else if (mode == 64 && (c & 0xf0) == 0x40) {
+            ii->rex = c;
+            p++;
+            continue;
+        } else
             break;
+        ii->rex = 0;            /* a REX prefix counts only right before the opcode */
         p++;
     }
-    ii->osize = (mode == 32) ^ ii->opsize_pfx ? 32 : 16;
-    ii->asize = (mode == 32) ^ ii->adsize_pfx ? 32 : 16;
+    ii->long64 = mode == 64;
+    if (mode == 64) {
+        ii->osize = (ii->rex & 8) ? 64 : ii->opsize_pfx ? 16 : 32;
+        ii->asize = ii->adsize_pfx ? 32 : 64;
+        if (mode == 64 && (ii->seg >= 0 && ii->seg < 4))
+            ii->seg = -1;       /* ES/CS/SS/DS overrides do nothing */
+    } else {
+        ii->osize = (mode == 32) ^ ii->opsize_pfx ? 32 : 16;
+        ii->asize = (mode == 32) ^ ii->adsize_pfx ? 32 : 16;
+    }
     NEED(1);
     uint8_t op = b[p++];
     if (op == 0x0f) {
@@ -125,6 +167,8 @@ void insn_info(const uint8_t *b, unsigned avail, int mode, InsnInfo *ii)
         op = b[p++];
     }
     ii->op = op;
+    if (mode == 64)
+        ii->osize = osize64(ii);
     ii->has_modrm = ii->two_byte ? modrm2(op) : modrm1(op);
     if (ii->two_byte && (op == 0x38 || op == 0x3a)) {
         NEED(1);
@@ -137,6 +181,8 @@ void insn_info(const uint8_t *b, unsigned avail, int mode, InsnInfo *ii)
         ii->mod = m >> 6;
         ii->reg = (m >> 3) & 7;
         ii->rm = m & 7;
+        ii->regx = (uint8_t)(ii->reg | (ii->rex & 4 ? 8 : 0));
+        ii->rmx = (uint8_t)(ii->rm | (ii->rex & 1 ? 8 : 0));
         ii->mem = ii->mod != 3;
         ii->base = ii->index = -1;
         if (ii->mem) {
@@ -153,18 +199,22 @@ void insn_info(const uint8_t *b, unsigned avail, int mode, InsnInfo *ii)
                     dl = ii->mod == 1 ? 1 : ii->mod == 2 ? 2 : 0;
                 }
             } else {
-                ii->base = (int8_t)ii->rm;
-                if (ii->rm == 4) {
+                ii->base = (int8_t)(m & 7);
+                if ((m & 7) == 4) {
                     NEED(1);
                     uint8_t sib = b[p++];
+                    unsigned idx = ((sib >> 3) & 7) | (ii->rex & 2 ? 8 : 0);
                     ii->base = sib & 7;
-                    ii->index = ((sib >> 3) & 7) == 4 ? -1 : (sib >> 3) & 7;
+                    ii->index = idx == 4 ? -1 : (int8_t)idx;
                     ii->scale = sib >> 6;
+                } else if (ii->mod == 0 && (m & 7) == 5 && mode == 64) {
+                    ii->riprel = true;
                 }
                 if (ii->base == 5 && ii->mod == 0) {
                     ii->base = -1;
                     dl = 4;
                 } else {
+                    ii->base = (int8_t)(ii->base | (ii->rex & 1 ? 8 : 0));
                     dl = ii->mod == 1 ? 1 : ii->mod == 2 ? 4 : 0;
                 }
             }
@@ -208,7 +258,7 @@ void insn_info(const uint8_t *b, unsigned avail, int mode, InsnInfo *ii)
             if ((op >= 0x70 && op <= 0x7f) || (op >= 0xb0 && op <= 0xb7) || (op >= 0xe0 && op <= 0xe7))
                 imm = 1;
             else if (op >= 0xb8 && op <= 0xbf)
-                imm = z;
+                imm = ii->osize == 64 ? 8 : z;
         }
     } else {
         if (op >= 0x80 && op <= 0x8f)
@@ -222,7 +272,7 @@ void insn_info(const uint8_t *b, unsigned avail, int mode, InsnInfo *ii)
         ii->imm_off = (int)p;
         ii->imm_len = imm;
         uint32_t v = 0;
-        memcpy(&v, b + p, (size_t)imm);
+        memcpy(&v, b + p, (size_t)(imm > 4 ? 4 : imm));
         ii->imm = v;
         p += (unsigned)(imm + imm2);
     }
@@ -240,11 +290,25 @@ toolong:
 uint32_t ii_ea(const InsnInfo *ii, const Regs *r)
 {
     uint32_t ea = (uint32_t)ii->disp;
+    if (ii->riprel)
+        ea += r->eip + (uint32_t)ii->len;
     if (ii->base >= 0)
-        ea += r->r[ii->base];
+        ea += (uint32_t)reg64(r, ii->base);
     if (ii->index >= 0)
-        ea += r->r[ii->index] << ii->scale;
+        ea += (uint32_t)reg64(r, ii->index) << ii->scale;
     return ii->asize == 16 ? (ea & 0xffff) : ea;
+}
+
+uint64_t ii_ea64(const InsnInfo *ii, const Regs *r)
+{
+    uint64_t ea = (uint64_t)(int64_t)ii->disp;
+    if (ii->riprel)
+        ea += rip64(r) + (uint64_t)ii->len;
+    if (ii->base >= 0)
+        ea += reg64(r, ii->base);
+    if (ii->index >= 0)
+        ea += reg64(r, ii->index) << ii->scale;
+    return ii->asize == 32 ? (uint32_t)ea : ea;
 }
 
 int ii_seg(const InsnInfo *ii)
@@ -261,15 +325,54 @@ enum {
     ALLF = CF | PF | AF | ZF | SF | OF,
 };
 
-static uint32_t reg_mask_osize(int osize) { return osize == 16 ? 0xffffu : 0xffffffffu; }
+static uint64_t reg_mask_osize(int osize)
+{
+    return osize == 16 ? 0xffffu : osize == 32 ? 0xffffffffu : ~0ull;
+}
+
+/* x87 condition codes the SDM leaves undefined after an instruction (vol. 2
+ * "FPU Flags Affected"): C0, C2 and C3 after all but the comparisons, FXAM,
+ * FTST and FPREM/FPREM1 (and C0/C3 after the trigonometric ones); C1 too
+ * after FNOP and FNCLEX.  FCOMI and friends, FNINIT, FNSTSW, FNSTCW and
+ * WAIT leave them alone or define them. */
+static uint16_t x87_undefined_cc(const InsnInfo *ii)
+{
+    enum { C0 = 0x100, C1 = 0x200, C2 = 0x400, C3 = 0x4000 };
+    unsigned op = ii->op, r = ii->reg & 7, m = ii->modrm;
+    bool arith = op == 0xd8 || op == 0xdc || op == 0xda || op == 0xde;
+    if (arith && (r == 2 || r == 3))
+        return 0;                                   /* FCOM FCOMP FCOMPP FICOM FICOMP */
+    if (op == 0xdd && !ii->mem && (r == 4 || r == 5))
+        return 0;                                   /* FUCOM FUCOMP */
+    if ((op == 0xda && m == 0xe9) || (op == 0xdf && m == 0xe0) || (op == 0xdb && m == 0xe3))
+        return 0;                                   /* FUCOMPP, FNSTSW AX, FNINIT */
+    if ((op == 0xdb || op == 0xdf) && !ii->mem && (r == 5 || r == 6))
+        return 0;                                   /* FCOMI FUCOMI (P): not affected */
+    if ((op == 0xd9 || op == 0xdd) && ii->mem && r == 7)
+        return 0;                                   /* FNSTCW, FNSTSW m16 */
+    if (op == 0xd9 && !ii->mem) {
+        if (m == 0xe4 || m == 0xe5 || m == 0xf8 || m == 0xf5)
+            return 0;                               /* FTST FXAM FPREM FPREM1 */
+        if (m == 0xf2 || m == 0xfb || m == 0xfe || m == 0xff)
+            return C0 | C3;                         /* FPTAN FSINCOS FSIN FCOS: C2 defined */
+        if (m == 0xd0)
+            return C0 | C1 | C2 | C3;               /* FNOP */
+    }
+    if (op == 0xdb && m == 0xe2)
+        return C0 | C1 | C2 | C3;                   /* FNCLEX */
+    return op >= 0xd8 && op <= 0xdf ? C0 | C2 | C3 : 0;
+}
 
 void insn_undefined(const InsnInfo *ii, const uint8_t *bytes, const Regs *pre, const Regs *post_u,
                     int mode, Undef *u)
 {
     (void)bytes;
-    (void)mode;
     memset(u, 0, sizeof *u);
     uint8_t op = ii->op;
+    if (!ii->two_byte && op >= 0xd8 && op <= 0xdf) {
+        u->fsw = x87_undefined_cc(ii);
+        return;
+    }
     int width = (!ii->two_byte && !(op & 1) && op >= 0xc0 && op <= 0xd3) ? 8 : ii->osize;
     if (!ii->two_byte) {
         switch (op) {
@@ -295,11 +398,11 @@ void insn_undefined(const InsnInfo *ii, const uint8_t *bytes, const Regs *pre, c
         case 0xd4: case 0xd5:
             u->flags = OF | AF | CF; u->why = "AAM/AAD: OAC"; return;
         case 0x06: case 0x0e: case 0x16: case 0x1e:   /* PUSH sreg */
-            if (ii->osize == 32) u->push_sreg32 = true;
+            if (ii->osize >= 32) u->push_sreg32 = true;
             return;
         case 0xc0: case 0xc1: case 0xd0: case 0xd1: case 0xd2: case 0xd3: {
             unsigned cnt = (op == 0xd0 || op == 0xd1) ? 1 : (op == 0xd2 || op == 0xd3) ? (pre->r[OR_ECX] & 0xff) : (ii->imm & 0xff);
-            cnt &= 31;
+            cnt &= ii->osize == 64 && width != 8 ? 63 : 31;
             if (cnt == 0)
                 return;                       /* no flags affected */
             unsigned r = ii->reg;
@@ -324,7 +427,7 @@ void insn_undefined(const InsnInfo *ii, const uint8_t *bytes, const Regs *pre, c
         u->flags = SF | ZF | AF | PF; u->why = "IMUL: SZAP"; return;
     case 0xa4: case 0xa5: case 0xac: case 0xad: {   /* SHLD/SHRD */
         unsigned cnt = (op == 0xa5 || op == 0xad) ? (pre->r[OR_ECX] & 0xff) : (ii->imm & 0xff);
-        cnt &= 31;
+        cnt &= ii->osize == 64 ? 63 : 31;
         if (cnt == 0)
             return;
         u->flags = AF;
@@ -336,7 +439,7 @@ void insn_undefined(const InsnInfo *ii, const uint8_t *bytes, const Regs *pre, c
             if (ii->mem)
                 u->mem_result = true;
             else
-                u->regmask[ii->rm] = reg_mask_osize(ii->osize);
+                u->regmask[ii->rmx] = reg_mask_osize(ii->osize);
         }
         return;
     }
@@ -346,18 +449,19 @@ void insn_undefined(const InsnInfo *ii, const uint8_t *bytes, const Regs *pre, c
         u->flags = CF | OF | SF | AF | PF;
         u->why = "BSF/BSR: COSAP";
         if (post_u->eflags & ZF) {
-            u->regmask[ii->reg] = reg_mask_osize(ii->osize);
+            u->regmask[ii->regx] = reg_mask_osize(ii->osize);
             u->why = "BSF/BSR source 0: destination and COSAP";
         }
         return;
     case 0xc8: case 0xc9: case 0xca: case 0xcb: case 0xcc: case 0xcd: case 0xce: case 0xcf:
         if (ii->osize == 16) {
-            u->regmask[op & 7] = 0xffffffffu;   /* QEMU swaps all 32 bits */
+            /* QEMU swaps all 32 bits (and zero-extends in 64-bit mode) */
+            u->regmask[(op & 7) | (ii->rex & 1 ? 8 : 0)] = mode == 64 ? ~0ull : 0xffffffffu;
             u->why = "BSWAP r16: result";
         }
         return;
     case 0xa0: case 0xa8:   /* PUSH FS/GS */
-        if (ii->osize == 32) u->push_sreg32 = true;
+        if (ii->osize >= 32) u->push_sreg32 = true;
         return;
     }
 }

@@ -2,7 +2,7 @@
  * instruction at a time and compares the registers, the defined flags, the
  * segment registers, memory and exceptions after each one.
  *
- *   tandem-oracle --mode 16|32 --seed S --count N [--family LIST] [--verbose]
+ *   tandem-oracle --mode 16|32|64 --seed S --count N [--family LIST] [--verbose]
  *                 [--trace-stream K] [--max-reports N] [--skip-unimplemented]
  *
  * Ends with "oracle: N instructions, M mismatches"; exit status 1 if M > 0. */
@@ -23,6 +23,8 @@ enum { UC_ERR_FETCH_UNMAPPED_ = 8, UC_ERR_FETCH_PROT_ = 14 };   /* uc_err values
 extern const OpReg ops_alu[], ops_mov[], ops_branch[], ops_io[], ops_misc[], ops_far[],
     ops_shift[], ops_muldiv[], ops_bcd[], ops_bit[], ops_string[], ops_cond[], ops_atomic[],
     ops_stack[], ops_system[], ops_segment[], ops_flags[];
+extern const OpReg ops_sse_int[], ops_sse_mov[], ops_sse_fp[], ops_sse_cvt[], ops_sse_shuf[], ops_sse42[];
+extern const OpReg ops_x87[];
 static const struct { const OpReg *ops; const char *file; } fam_files[] = {
     { ops_alu, "cpu/ops-alu.c" }, { ops_mov, "cpu/ops-mov.c" }, { ops_branch, "cpu/ops-branch.c" },
     { ops_io, "cpu/ops-io.c" }, { ops_misc, "cpu/ops-misc.c" }, { ops_far, "cpu/ops-far.c" },
@@ -31,6 +33,10 @@ static const struct { const OpReg *ops; const char *file; } fam_files[] = {
     { ops_atomic, "cpu/ops-atomic.c" }, { ops_stack, "cpu/ops-stack.c" },
     { ops_system, "cpu/ops-system.c" }, { ops_segment, "cpu/ops-segment.c" },
     { ops_flags, "cpu/ops-flags.c" },
+    { ops_sse_int, "cpu/ops-sse-int.c" }, { ops_sse_mov, "cpu/ops-sse-mov.c" },
+    { ops_sse_fp, "cpu/ops-sse-fp.c" }, { ops_sse_cvt, "cpu/ops-sse-cvt.c" },
+    { ops_sse_shuf, "cpu/ops-sse-shuf.c" }, { ops_sse42, "cpu/ops-sse42.c" },
+    { ops_x87, "cpu/ops-x87.c" },
 };
 
 static const char *handler_file(const InsnInfo *ii)
@@ -38,7 +44,7 @@ static const char *handler_file(const InsnInfo *ii)
     uint32_t code = ii->two_byte ? 0x0f00u | ii->op : ii->op;
     for (size_t f = 0; f < sizeof fam_files / sizeof fam_files[0]; f++)
         for (const OpReg *r = fam_files[f].ops; r->op != 0xffffffffu; r++)
-            if (r->op == code && (r->ext < 0 || (ii->has_modrm && r->ext == ii->reg)))
+            if (r->op == code && (r->ext < 0 || (ii->has_modrm && r->ext == (ii->reg & 7))))
                 return fam_files[f].file;
     return NULL;
 }
@@ -87,8 +93,24 @@ typedef struct Run {
 static const char *const regn[8] = { "EAX", "ECX", "EDX", "EBX", "ESP", "EBP", "ESI", "EDI" };
 static const char *const segn[6] = { "ES", "CS", "SS", "DS", "FS", "GS" };
 
+static const char *const regn64[16] = { "RAX", "RCX", "RDX", "RBX", "RSP", "RBP", "RSI", "RDI",
+                                         "R8", "R9", "R10", "R11", "R12", "R13", "R14", "R15" };
+static int cur_mode;
+
+static void print_regs64(const char *label, const Regs *r)
+{
+    printf("  %s", label);
+    for (int i = 0; i < 16; i++)
+        printf("%s %s=%016" PRIx64, i == 8 ? "\n        " : "", regn64[i], reg64(r, i));
+    printf("\n         RIP=%016" PRIx64 " RFLAGS=%08x\n", rip64(r), r->eflags);
+}
+
 static void print_regs(const char *label, const Regs *r)
 {
+    if (cur_mode == 64) {
+        print_regs64(label, r);
+        return;
+    }
     printf("  %s", label);
     for (int i = 0; i < 8; i++)
         printf(" %s=%08x", regn[i], r->r[i]);
@@ -180,7 +202,7 @@ static int write_pages(Run *run, const InsnInfo *ii, const Regs *pre, const Regs
         add_range(&ps, mem_lin, 0, 16, ~0u);
         if (ii->two_byte && (ii->op == 0xab || ii->op == 0xb3 || ii->op == 0xbb)) {
             /* BTS/BTR/BTC m, r: the bit offset reaches beyond the operand */
-            int32_t bit = ii->osize == 16 ? (int16_t)pre->r[ii->reg] : (int32_t)pre->r[ii->reg];
+            int32_t bit = ii->osize == 16 ? (int16_t)reg64(pre, ii->regx) : (int32_t)reg64(pre, ii->regx);
             add_range(&ps, mem_lin + (uint32_t)((bit >> 3) & ~3), 0, 8, ~0u);
         }
     }
@@ -218,23 +240,30 @@ static uint32_t compare(Run *run, const InsnInfo *ii, const uint8_t *bytes, cons
         memset(un, 0, sizeof *un);     /* nothing executed: everything defined */
     if (exc_t != exc_u)
         diff |= DIFF_EXC;
-    for (int i = 0; i < 8; i++)
-        if ((t->r[i] ^ u->r[i]) & ~un->regmask[i])
+    for (int i = 0; i < 16; i++)
+        if ((reg64(t, i) ^ reg64(u, i)) & ~un->regmask[i])
             diff |= DIFF_GPR;
-    if (t->eip != u->eip)
+    if (t->eip != u->eip || t->eip_hi != u->eip_hi)
         diff |= DIFF_EIP;
     if ((t->eflags ^ u->eflags) & ~un->flags)
         diff |= DIFF_FLAGS;
     for (int i = 0; i < 6; i++)
         if (t->seg[i] != u->seg[i])
             diff |= DIFF_SEG;
+    if (memcmp(&t->v, &u->v, sizeof t->v))
+        diff |= DIFF_SIMD;
+    X87Regs xt = t->f, xu = u->f;
+    xt.sw &= (uint16_t)~un->fsw;
+    xu.sw &= (uint16_t)~un->fsw;
+    if (memcmp(&xt, &xu, sizeof xt))
+        diff |= DIFF_X87;
     Engines *e = &run->e;
     /* undefined bytes: take Tandem's so the images agree */
     uint32_t ua = ~0u, usz = 0;
     if (un->mem_result)
         ua = mem_lin, usz = (uint32_t)ii->osize / 8;          /* SHLD/SHRD m, count > size */
     else if (un->push_sreg32 && !(diff & DIFF_GPR))
-        ua = eng_stack_lin(e, t->r[OR_ESP]) + 2, usz = 2;     /* the slot's upper half */
+        ua = eng_stack_lin(e, t->r[OR_ESP]) + 2, usz = ii->osize == 64 ? 6 : 2;   /* the slot's upper part */
     for (uint32_t k = 0; k < usz; k++)
         if (ua + k < RAM_SIZE)
             e->u_ram[ua + k] = e->t_ram[ua + k];
@@ -251,6 +280,52 @@ static uint32_t compare(Run *run, const InsnInfo *ii, const uint8_t *bytes, cons
         }
     }
     return diff;
+}
+
+/* MMX/SSE registers that differ (and the source registers' values before). */
+static void print_simd_diff(const Regs *pre, const Regs *t, const Regs *u)
+{
+    for (int i = 0; i < 16; i++)
+        if (i < 8 || memcmp(pre->v.xmm[i], t->v.xmm[i], 16)) {
+            uint64_t a[2];
+            memcpy(a, pre->v.xmm[i], 16);
+            printf("  before: XMM%d %016" PRIx64 "_%016" PRIx64 "\n", i, a[1], a[0]);
+        }
+    printf("  before: MXCSR %08x\n", pre->v.mxcsr);
+    for (int i = 0; i < 16; i++)
+        if (memcmp(t->v.xmm[i], u->v.xmm[i], 16)) {
+            uint64_t a[2], b[2];
+            memcpy(a, t->v.xmm[i], 16);
+            memcpy(b, u->v.xmm[i], 16);
+            printf("  XMM%d: tandem %016" PRIx64 "_%016" PRIx64 " unicorn %016" PRIx64 "_%016" PRIx64 "\n",
+                   i, a[1], a[0], b[1], b[0]);
+        }
+    for (int i = 0; i < 8; i++)
+        if (t->v.mm[i] != u->v.mm[i])
+            printf("  MM%d: tandem %016" PRIx64 " unicorn %016" PRIx64 "\n", i, t->v.mm[i], u->v.mm[i]);
+    if (t->v.mxcsr != u->v.mxcsr)
+        printf("  MXCSR: tandem %08x unicorn %08x\n", t->v.mxcsr, u->v.mxcsr);
+}
+
+/* x87 state that differs (physical registers, with the values before). */
+static void print_x87_diff(const Regs *pre, const Regs *t, const Regs *u)
+{
+    const X87Regs *a = &t->f, *b = &u->f, *p = &pre->f;
+    unsigned top = (p->sw >> 11) & 7, r0 = top, r1 = (top + 1) & 7;
+    printf("  x87 before: CW %04x SW %04x tags %02x ST0=R%u %04x:%016" PRIx64 " ST1=R%u %04x:%016" PRIx64 "\n",
+           p->cw, p->sw, p->tag, r0, p->se[r0], p->mant[r0], r1, p->se[r1], p->mant[r1]);
+    for (int i = 0; i < 8; i++)
+        if (a->mant[i] != b->mant[i] || a->se[i] != b->se[i])
+            printf("  R%d: tandem %04x:%016" PRIx64 " unicorn %04x:%016" PRIx64 " (before %04x:%016" PRIx64 ")\n",
+                   i, a->se[i], a->mant[i], b->se[i], b->mant[i], pre->f.se[i], pre->f.mant[i]);
+    if (a->cw != b->cw)
+        printf("  FCW: tandem %04x unicorn %04x\n", a->cw, b->cw);
+    if (a->sw != b->sw)
+        printf("  FSW: tandem %04x unicorn %04x (before %04x)\n", a->sw, b->sw, pre->f.sw);
+    if (a->tag != b->tag)
+        printf("  tags (not empty): tandem %02x unicorn %02x (before %02x)\n", a->tag, b->tag, pre->f.tag);
+    if (a->fop != b->fop)
+        printf("  FOP: tandem %03x unicorn %03x\n", a->fop, b->fop);
 }
 
 static void report(Run *run, const Stream *st, int idx, int step, const uint8_t *bytes,
@@ -276,11 +351,16 @@ static void report(Run *run, const Stream *st, int idx, int step, const uint8_t 
     if (exc_t != exc_u || exc_t >= 0)
         printf("  exception: tandem %s (%d), unicorn %s (%d)\n", exc_name(exc_t), exc_t,
                exc_name(exc_u), exc_u);
-    for (int i = 0; i < 8; i++)
-        if ((t->r[i] ^ u->r[i]) & ~un->regmask[i])
-            printf("  %s: tandem %08x unicorn %08x\n", regn[i], t->r[i], u->r[i]);
+    for (int i = 0; i < 16; i++)
+        if ((reg64(t, i) ^ reg64(u, i)) & ~un->regmask[i]) {
+            if (o->mode == 64)
+                printf("  %s: tandem %016" PRIx64 " unicorn %016" PRIx64 "\n", regn64[i], reg64(t, i),
+                       reg64(u, i));
+            else
+                printf("  %s: tandem %08x unicorn %08x\n", regn[i & 7], t->r[i & 7], u->r[i & 7]);
+        }
     if (diff & DIFF_EIP)
-        printf("  EIP: tandem %08x unicorn %08x\n", t->eip, u->eip);
+        printf("  EIP: tandem %016" PRIx64 " unicorn %016" PRIx64 "\n", rip64(t), rip64(u));
     if ((t->eflags ^ u->eflags) & ~un->flags) {
         char a[128], b[128];
         flag_names((t->eflags ^ u->eflags) & ~un->flags, a, sizeof a);
@@ -311,6 +391,10 @@ static void report(Run *run, const Stream *st, int idx, int step, const uint8_t 
             shown++;
         }
     }
+    if (diff & DIFF_SIMD)
+        print_simd_diff(pre, t, u);
+    if (diff & DIFF_X87)
+        print_x87_diff(pre, t, u);
     if (un->why && (diff & (DIFF_FLAGS | DIFF_GPR)))
         printf("  undefined per SDM: %s\n", un->why);
     if (!excused_by) {
@@ -339,8 +423,8 @@ static bool read_t_cb(void *p, const InsnInfo *ii, int size, uint32_t *val)
     uint32_t lin = c->mem_lin;
     (void)ii;
     *val = 0;
-    if (lin >= RAM_SIZE || lin + (uint32_t)size > RAM_SIZE)
-        return false;
+    if (size > 4 || lin >= RAM_SIZE || lin + (uint32_t)size > RAM_SIZE)
+        return false;   /* (64-bit operands: *val has 32 bits) */
     memcpy(val, run->e.t_ram + lin, (size_t)size);
     return true;
 }
@@ -376,6 +460,15 @@ static bool mem_same_but_cb(void *p, uint32_t lin, uint32_t n)
         return memcmp(t, u, RAM_SIZE) == 0;
     uint32_t end = lin + n < RAM_SIZE ? lin + n : RAM_SIZE;
     return memcmp(t, u, lin) == 0 && memcmp(t + end, u + end, RAM_SIZE - end) == 0;
+}
+
+static bool write_t_cb(void *p, uint32_t lin, const uint8_t *bytes, int n)
+{
+    Ctx *c = p;
+    if (lin >= RAM_SIZE || lin + (uint32_t)n > RAM_SIZE)
+        return false;
+    memcpy(c->run->e.t_ram + lin, bytes, (size_t)n);
+    return true;
 }
 
 static void resync_memory(Run *run)
@@ -427,7 +520,7 @@ static int rel_targets(const InsnInfo *ii, const Regs *pre, int mode, uint32_t *
         return 0;
     int32_t d = ii->imm_len == 1 ? (int8_t)ii->imm : ii->imm_len == 2 ? (int16_t)ii->imm : (int32_t)ii->imm;
     uint32_t ip = pre->eip + (uint32_t)ii->len + (uint32_t)d;
-    uint32_t base = mode == 32 ? 0 : (uint32_t)pre->seg[OS_CS] << 4;
+    uint32_t base = mode != 16 ? 0 : (uint32_t)pre->seg[OS_CS] << 4;
     out[0] = base + ip;
     out[1] = base + (ip & 0xffff);
     return out[0] == out[1] ? 1 : 2;
@@ -459,7 +552,8 @@ static bool run_stream(Run *run, const Stream *st, bool precise)
         memcpy(bytes, e->t_ram + lin, 16);
         InsnInfo ii;
         insn_info(bytes, 16, o->mode, &ii);
-        if (ii.klass != IC_OK) {
+        if (ii.klass != IC_OK && !(oracle_simd && ii.klass == IC_SIMD) &&
+            !(oracle_x87 && ii.klass == IC_FPU)) {
             if (!precise) s->skips[ii.klass]++;
             break;
         }
@@ -491,7 +585,8 @@ static bool run_stream(Run *run, const Stream *st, bool precise)
                 break;
         }
         if (ii.string && (ii.rep || ii.repne)) {
-            uint32_t cnt = ii.asize == 16 ? (pre.r[OR_ECX] & 0xffff) : pre.r[OR_ECX];
+            uint64_t cnt = ii.asize == 16 ? (pre.r[OR_ECX] & 0xffff) : ii.asize == 32 ? pre.r[OR_ECX]
+                         : reg64(&pre, OR_ECX);
             if (cnt > 4096) {
                 if (!precise) s->skips[SK_LONG_REP]++;
                 break;
@@ -514,6 +609,11 @@ static bool run_stream(Run *run, const Stream *st, bool precise)
         if (ii.mem) {
             mem_base = eng_seg_base(e, ii_seg(&ii));
             mem_lin = mem_base + ii_ea(&ii, &pre);
+            if (o->mode == 64) {
+                /* FS/GS bases are 0 here; beyond 4 GiB nothing is mapped */
+                uint64_t ea = ii_ea64(&ii, &pre);
+                mem_lin = ea >> 32 ? ~0u : (uint32_t)ea;
+            }
             for (uint32_t k = 0; k < sizeof pre_mem; k++) {
                 uint32_t a = mem_lin + k;      /* unassigned reads all ones */
                 pre_mem[k] = a < RAM_SIZE ? e->t_ram[a] : 0xff;
@@ -615,12 +715,17 @@ static bool run_stream(Run *run, const Stream *st, bool precise)
             Ctx cx = { run, pre, mem_lin };
             Case c = { o->mode, bytes, &ii, pre, t, u, exc_t, exc_u, diff, pre_mem_ok ? pre_mem : NULL,
                        stack32, mem_base, ss_base, false, rerun_cb, read_t_cb, rerun_poke_cb, read_lin_cb,
-                       mem_same_cb, mem_same_but_cb, &cx };
+                       mem_same_cb, mem_same_but_cb, &cx, write_t_cb };
             UcBug *bug = unicorn_bug_match(&c);
             if (bug) {
                 if (!precise) s->excused++;
                 if (o->verbose)
                     report(run, st, idx, step, bytes, &ii, &pre, &t, &u, exc_t, exc_u, diff, &un, bug->name);
+                if (bug->resume) {
+                    simd_set_unicorn(e, &t);
+                    x87_set_unicorn(e, &t);
+                    goto resume;
+                }
             } else if (!precise || !run->reported_in_group[run->group_pos]) {
                 if (s->reports < o->max_reports)
                     report(run, st, idx, step, bytes, &ii, &pre, &t, &u, exc_t, exc_u, diff, &un, NULL);
@@ -632,15 +737,19 @@ static bool run_stream(Run *run, const Stream *st, bool precise)
             resync_memory(run);
             break;
         }
+    resume:
         if (exc_u >= 0 && exc_u < 100)
             ;   /* done right after the step */
-        else if (memcmp(t.r, u.r, sizeof t.r) || t.eflags != u.eflags)
+        else if (memcmp(t.r, u.r, sizeof t.r) || memcmp(t.hi, u.hi, sizeof t.hi) ||
+                 memcmp(t.x, u.x, sizeof t.x) || t.eflags != u.eflags)
             eng_unicorn_take_regs(e, &t);   /* undefined bits differed */
+        if (oracle_x87 && memcmp(&t.f, &u.f, sizeof t.f))
+            x87_set_unicorn(e, &t);         /* undefined condition codes differed */
         if (exc_t >= 0) {
             /* skip the faulting instruction when its successor is known */
             if (idx < 0 || idx + 1 > st->n)
                 break;
-            uint32_t next = st->start[idx + 1] + (o->mode == 32 ? CODE_LIN : 0);
+            uint32_t next = st->start[idx + 1] + (o->mode != 16 ? CODE_LIN : 0);
             eng_set_eip(e, next);
             t.eip = next;
         }
@@ -661,7 +770,7 @@ static uint32_t parse_families(const char *list)
     snprintf(buf, sizeof buf, "%s", list);
     for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
         if (!strcmp(tok, "all")) {
-            m |= (1u << FAM_COUNT) - 1;
+            m |= FAM_ALL_DEFAULT;
             continue;
         }
         int f;
@@ -683,10 +792,10 @@ static uint32_t parse_families(const char *list)
 static void usage(void)
 {
     fprintf(stderr,
-            "usage: tandem-oracle --mode 16|32 --seed S --count N [--family LIST] [--verbose]\n"
+            "usage: tandem-oracle --mode 16|32|64 --seed S --count N [--family LIST] [--verbose]\n"
             "                     [--trace-stream K] [--max-reports N] [--skip-unimplemented]\n"
             "families: alu mov branch misc shift muldiv bcd bit cond atomic string stack flags\n"
-            "          segment far edge random (default: all)\n");
+            "          segment far edge random (default: all); sse mmx x87 (not in all)\n");
     exit(2);
 }
 
@@ -697,7 +806,7 @@ int main(int argc, char **argv)
     o->mode = 32;
     o->seed = 1;
     o->count = 100000;
-    o->families = (1u << FAM_COUNT) - 1;
+    o->families = FAM_ALL_DEFAULT;
     o->trace_stream = -1;
     o->max_reports = 50;
     static const struct option lo[] = {
@@ -720,10 +829,13 @@ int main(int argc, char **argv)
         default: usage();
         }
     }
-    if (o->mode != 16 && o->mode != 32)
+    if (o->mode != 16 && o->mode != 32 && o->mode != 64)
         usage();
-    if (o->mode == 32)
+    cur_mode = o->mode;
+    if (o->mode != 16)
         o->families &= ~(1u << FAM_FAR);    /* far transfers go through descriptors */
+    if (o->mode == 64)                      /* invalid in 64-bit mode (#UD) */
+        o->families &= ~(1u << FAM_BCD | 1u << FAM_SEGMENT);
     for (int f = 0; f < FAM_COUNT; f++)
         if (o->families & (1u << f))
             run.fam_list[run.nfam++] = f;
@@ -732,6 +844,8 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    oracle_simd = (o->families & (1u << FAM_SSE | 1u << FAM_MMX)) != 0;
+    oracle_x87 = (o->families & (1u << FAM_X87)) != 0;
     eng_init(&run.e, o->mode);
     run.snap = malloc(RAM_SIZE);
     if (!run.snap)

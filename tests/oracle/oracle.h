@@ -29,13 +29,55 @@ extern uint32_t code_lin;
 enum { OR_EAX, OR_ECX, OR_EDX, OR_EBX, OR_ESP, OR_EBP, OR_ESI, OR_EDI };
 enum { OS_ES, OS_CS, OS_SS, OS_DS, OS_FS, OS_GS };
 
-/* Architectural state compared between the engines. */
+/* Architectural state compared between the engines.  The 16/32-bit modes
+ * use r/eip; in 64-bit mode hi holds bits 63:32 of r[] (and eip_hi of RIP)
+ * and x R8-R15 (all zero in the other modes). */
+/* MMX/SSE registers: compared only while oracle_simd is set (an sse or mmx
+ * family runs); otherwise left zero in both engines' Regs. */
+typedef struct Simd {
+    uint8_t xmm[16][16];
+    uint64_t mm[8];       /* MMX registers (the x87 significands) */
+    uint32_t mxcsr;
+} Simd;
+extern bool oracle_simd;
+/* x87 registers (engines-x87.c): compared only while oracle_x87 is set (the
+ * x87 family runs); otherwise left zero in both engines' Regs. */
+typedef struct X87Regs {
+    uint64_t mant[8];     /* physical registers R0-R7 */
+    uint16_t se[8];
+    uint16_t cw, sw;      /* SW with TOP */
+    uint16_t tag;         /* abridged: bit i set = R(i) not empty */
+    uint16_t fop;
+} X87Regs;
+extern bool oracle_x87;
+
 typedef struct Regs {
     uint32_t r[8];
     uint32_t eip;
     uint32_t eflags;
     uint16_t seg[6];
+    uint32_t hi[8];
+    uint32_t eip_hi;
+    uint64_t x[8];
+    Simd v;
+    X87Regs f;
 } Regs;
+
+/* GPR i (0-15) with all 64 bits, RIP. */
+static inline uint64_t reg64(const Regs *r, int i)
+{
+    return i < 8 ? (uint64_t)r->hi[i] << 32 | r->r[i] : r->x[i - 8];
+}
+static inline void set_reg64(Regs *r, int i, uint64_t v)
+{
+    if (i < 8) {
+        r->r[i] = (uint32_t)v;
+        r->hi[i] = (uint32_t)(v >> 32);
+    } else {
+        r->x[i - 8] = v;
+    }
+}
+static inline uint64_t rip64(const Regs *r) { return (uint64_t)r->eip_hi << 32 | r->eip; }
 
 /* ---- instruction classification (insn-info.c): an independent decoder ---- */
 enum {
@@ -58,15 +100,19 @@ enum {
 
 typedef struct InsnInfo {
     int len;              /* bytes, 0 if it does not fit */
-    int osize, asize;     /* 16 or 32 */
+    int osize, asize;     /* 16, 32 or 64 */
+    uint8_t rex;          /* 64-bit mode: the REX prefix (0 none) */
+    bool long64;          /* decoded for 64-bit mode */
+    bool riprel;          /* memory operand relative to the next RIP */
     int seg;              /* override, -1 none */
     bool lock, rep, repne, opsize_pfx, adsize_pfx;
     bool two_byte;        /* 0F map */
     uint8_t op;           /* opcode byte (in its map) */
     bool has_modrm;
-    uint8_t modrm, mod, reg, rm;
+    uint8_t modrm, mod, reg, rm;   /* ModRM fields (0-7) */
+    uint8_t regx, rmx;    /* the registers they name, with REX.R/REX.B (0-15) */
     bool mem;             /* has a memory operand (ModRM mod != 3) */
-    int8_t base, index;   /* memory operand registers, -1 none */
+    int8_t base, index;   /* memory operand registers (0-15), -1 none */
     uint8_t scale;
     int32_t disp;
     int imm_off;          /* offset of the first immediate byte, -1 none */
@@ -79,6 +125,9 @@ typedef struct InsnInfo {
 void insn_info(const uint8_t *b, unsigned avail, int mode, InsnInfo *ii);
 /* Offset (effective address) of the ModRM memory operand with registers r. */
 uint32_t ii_ea(const InsnInfo *ii, const Regs *r);
+/* 64-bit mode: the same with 64-bit registers and RIP-relative operands
+ * (r->eip at the instruction). */
+uint64_t ii_ea64(const InsnInfo *ii, const Regs *r);
 /* Default segment of the memory operand (with override). */
 int ii_seg(const InsnInfo *ii);
 extern const char *const insn_class_names[IC_NCLASS];
@@ -88,9 +137,10 @@ extern const char *const insn_class_names[IC_NCLASS];
  * tell which case applied). */
 typedef struct Undef {
     uint32_t flags;       /* EFLAGS bits whose value is undefined */
-    uint32_t regmask[8];  /* GPR bits whose value is undefined */
+    uint64_t regmask[16]; /* GPR bits whose value is undefined */
     bool mem_result;      /* the memory destination is undefined */
     bool push_sreg32;     /* 32-bit push of a segment register: upper 16 bits of the slot */
+    uint16_t fsw;         /* x87 status word bits whose value is undefined */
     const char *why;      /* short reason, for verbose output */
 } Undef;
 
@@ -132,10 +182,13 @@ typedef struct Case {
     /* All of RAM but [lin, lin + n) is the same in both engines. */
     bool (*mem_same_but)(void *ctx, uint32_t lin, uint32_t n);
     void *ctx;
+    /* Writes Tandem's RAM (false outside RAM); the caller resyncs afterwards. */
+    bool (*write_t)(void *ctx, uint32_t lin, const uint8_t *bytes, int n);
 } Case;
 
 enum {
     DIFF_GPR = 1, DIFF_EIP = 2, DIFF_FLAGS = 4, DIFF_SEG = 8, DIFF_MEM = 16, DIFF_EXC = 32,
+    DIFF_SIMD = 64, DIFF_X87 = 128,
 };
 
 typedef struct UcBug {
@@ -146,6 +199,9 @@ typedef struct UcBug {
     const char *sdm;          /* reference */
     bool (*match)(const Case *c);
     uint64_t hits;
+    /* The difference is confined to state that Unicorn can take from Tandem
+     * (MXCSR flags): the stream goes on from Tandem's state. */
+    bool resume;
 } UcBug;
 
 extern UcBug unicorn_bugs[];
@@ -167,8 +223,11 @@ UcBug *unicorn_bug_match(const Case *c);
 enum {
     FAM_ALU, FAM_MOV, FAM_BRANCH, FAM_MISC, FAM_SHIFT, FAM_MULDIV, FAM_BCD, FAM_BIT, FAM_COND,
     FAM_ATOMIC, FAM_STRING, FAM_STACK, FAM_FLAGS, FAM_SEGMENT, FAM_FAR, FAM_EDGE, FAM_RANDOM,
+    FAM_SSE, FAM_MMX,     /* gen-sse.c; not part of "all" */
+    FAM_X87,              /* gen-x87.c; not part of "all" */
     FAM_COUNT
 };
+#define FAM_ALL_DEFAULT (((1u << FAM_COUNT) - 1) & ~(1u << FAM_SSE | 1u << FAM_MMX | 1u << FAM_X87))
 extern const char *const family_names[FAM_COUNT];
 
 typedef struct Stream {
@@ -198,5 +257,11 @@ static inline uint32_t rng_below(Rng *r, uint32_t n) { return n ? (uint32_t)(((r
 static inline bool rng_chance(Rng *r, unsigned percent) { return rng_below(r, 100) < percent; }
 
 void gen_stream(Rng *rng, int mode, int family, Stream *st);
+/* gen-sse.c: an sse or mmx stream (after init_regs: fills code, start, fam,
+ * n and init.v). */
+void gen_simd_stream(Rng *rng, int mode, int family, Stream *st);
+/* gen-x87.c: an x87 stream (after init_regs: fills code, start, fam, n and
+ * init.f). */
+void gen_x87_stream(Rng *rng, int mode, Stream *st);
 
 #endif

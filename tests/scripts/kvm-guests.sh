@@ -18,6 +18,8 @@
 #   integer, pmode, exceptions, farsys
 #                 protected-mode IRET (the exception catcher returns with
 #                 iretd): KVM's emulator does IRET in real mode only
+#   apic          the same: the first LAPIC timer interrupt arrives, its
+#                 handler's EOI is done, its iretd is the limit (5 checks)
 #   v86, vme      IRET into virtual-8086 mode (same gap)
 #   gates         far call through a call gate: not emulated
 #   smc_and_misc  #UD for cmpxchg8b with a register operand: not emulated
@@ -25,6 +27,14 @@
 #                 instructions before it looks at the interrupt window again
 #   paging, taskswitch
 #                 32-bit paging: mov cr0 with PG raises #GP under PVM
+#   x87           FNSTSW AX, its second instruction: not in KVM's emulator
+#   sse           ADDPS, its first SSE instruction (after the 4 CPUID checks):
+#                 not in KVM's emulator
+#   long64        ring 3 runs natively but with KVM-PVM's own user selectors
+#                 (CS reads 0x33, not the SYSRET selector 0x3B): the
+#                 selector checks come last, after 46 checks (ring 0 emulated,
+#                 the arithmetic, CMPXCHG16B, canonical, #BP/IST, #PF checks
+#                 natively at CPL 3)
 #   rtc           not run: its UIP wait wants two port reads within 150000
 #                 TSC ticks, too short for emulated code at the host's TSC
 #                 rate, and its bounded waits then take a minute to give up
@@ -59,12 +69,16 @@ limits() {
     realmode) echo "47|instruction bytes 27 |DAA: not in KVM's emulator" ;;
     integer) echo "78|$iret" ;;
     pmode) echo "15|$iret" ;;
+    apic) echo "5|$iret" ;;
     exceptions | farsys | vme) echo "0|$iret" ;;
     v86) echo "1|$iret" ;;
     gates) echo "1|instruction bytes 9a |far call through a call gate: not in KVM's emulator" ;;
     smc_and_misc) echo "110|instruction bytes 0f c7 c8|#UD for cmpxchg8b reg: not in KVM's emulator" ;;
     interrupts) echo "7|^not ok 8 - sti; nop; cli|interrupt window checked every 130 emulated instructions" ;;
     paging | taskswitch) echo "0|^unexpected exception: vector 0x0000000D|32-bit paging: #GP on mov cr0 with PG" ;;
+    long64) echo "46|^not ok 47 - SYSRET: CS|ring 3 runs with KVM-PVM's own user selectors" ;;
+    x87) echo "0|instruction bytes df e0 |FNSTSW AX (x87): not in KVM's emulator" ;;
+    sse) echo "4|instruction bytes 0f 58 c1 |ADDPS (SSE): not in KVM's emulator" ;;
     *) kvm_limits "$1" ;;
     esac
 }

@@ -21,6 +21,7 @@ boot() {
         grep -q "No bootable device" $T/$accel.log 2>/dev/null && break
         sleep 0.1
     done
+    sleep 0.5   # the rest of the line (SeaBIOS writes its log a byte at a time)
     kill $pid 2>/dev/null
     wait $pid 2>/dev/null
     if grep -q "No bootable device" $T/$accel.log 2>/dev/null; then
@@ -39,7 +40,7 @@ boot() {
 }
 
 boot interp 60
-grep -q "Found 4 PCI devices" $T/interp.log && echo "ok - interp: PCI devices found" || { echo "FAIL - PCI scan"; fails=$((fails + 1)); }
+grep -q "Found 5 PCI devices" $T/interp.log && echo "ok - interp: PCI devices found" || { echo "FAIL - PCI scan"; fails=$((fails + 1)); }
 grep -q "PS2 keyboard initialized" $T/interp.log && echo "ok - interp: PS/2 keyboard initialized" || { echo "FAIL - PS/2"; fails=$((fails + 1)); }
 grep -q "addr 0x0000000000000000 len 0x0000000008000000 \[RAM\]" $T/interp.log && echo "ok - interp: e820 RAM from fw_cfg matches -m 128" || { echo "FAIL - e820"; grep -i e820 $T/interp.log; fails=$((fails + 1)); }
 

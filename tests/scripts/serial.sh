@@ -54,12 +54,13 @@ expect_out "no input for 5 s (virtual): the guest gives up" 33 "${R}timeout\r\n"
 expect_out "default with -display none: COM1 on null" 33 "" 'quit\n' -display none "${ICOUNT[@]}"
 expect_out "-serial none: no COM1" 35 "" 'quit\n' -display none -serial none "${ICOUNT[@]}"
 
-# Ctrl-A h and Ctrl-A c print, Ctrl-A x ends the emulator with status 0 at once.
-printf 'x\n\001h\001cquit\n' | timeout 20 "${EMU[@]}" -display none -serial stdio > $T/serial-out.txt 2>/dev/null
+# Ctrl-A h prints the escapes, Ctrl-A c switches to the monitor and back,
+# Ctrl-A x ends the emulator with status 0 at once.
+printf 'x\n\001h\001cinfo pic\n\001cquit\n' | timeout 20 "${EMU[@]}" -display none -serial stdio > $T/serial-out.txt 2>/dev/null
 rc=$?
-if [ $rc -eq 1 ] && grep -q "C-a x *exit" $T/serial-out.txt && grep -q "monitor not available yet" $T/serial-out.txt &&
-   grep -q "echo: quit" $T/serial-out.txt; then
-    ok "C-a h prints the escapes, C-a c says the monitor is not there yet"
+if [ $rc -eq 1 ] && grep -q "C-a x *exit" $T/serial-out.txt && grep -q "^(tandem) " $T/serial-out.txt &&
+   grep -q "master: irr=" $T/serial-out.txt && grep -q "echo: quit" $T/serial-out.txt; then
+    ok "C-a h prints the escapes, C-a c switches to the monitor (info pic) and back"
 else
     bad "C-a h / C-a c: status $rc"; cat -v $T/serial-out.txt
 fi

@@ -1,0 +1,892 @@
+; long64.asm - x86-64 long mode (SDM vol. 3 ch. 2.5, 4.5, 5.8.8, 6.14, 9.8):
+; from flat protected mode through PAE + 4-level page tables, EFER.LME and
+; CR0.PG into IA-32e mode and a 64-bit code segment.  Ring 0: FS/GS bases,
+; SWAPGS, CPUID, CR8, the upper canonical half, an NX fetch #PF, compatibility
+; mode by JMP m16:32 and IRETQ, RETFQ; then SYSRET to ring 3, where 64-bit
+; arithmetic, RIP-relative data, a 2 MiB page, CMPXCHG16B, canonical #GP/#SS,
+; INT3 through an IST gate, a user and a supervisor page, SWAPGS #GP and the
+; SYSRET state are checked; SYSCALL back to ring 0: RDTSCP, MTRR/PAT MSRs, a
+; 16-byte LDT descriptor with a base above 4 GiB, LAR of the 64-bit TSS, a
+; far CALL through a 16-byte call gate, SYSEXIT (REX.W) and SYSENTER, SYSRET
+; to compatibility mode.
+; Ring 3 prints through a buffer that ring 0 flushes (KVM-PVM runs ring 3
+; natively without I/O privilege); the ring-3 selector checks come last in
+; ring 3 (PVM shows its own selectors there: tests/scripts/kvm-guests.sh).
+%define GUEST_MODE 32
+%include "lib/common.inc"
+
+PML4        equ 0x20000
+PDPT        equ 0x21000
+PD          equ 0x22000
+PT          equ 0x23000         ; 4 KiB pages for 0-2 MiB
+PDPT2       equ 0x24000         ; PML4[1]: linear 512 GiB + x ->
+PD2         equ 0x25000         ;   physical 2 MiB + x (one 2 MiB page)
+LDT_LIN     equ 0x8000006000    ; an LDT above 4 GiB (physical 0x206000)
+IDT64       equ 0x1000          ; 256 x 16 bytes
+TSS64       equ 0x3000
+RSP0_TOP    equ 0x9E000         ; ring-0 stack (TSS.RSP0)
+IST1_TOP    equ 0x9C000         ; IST1 stack
+USTACK_TOP  equ 0x7F000         ; ring-3 stack
+SUPPG       equ 0x30000         ; supervisor-only page
+NXPG        equ 0x31000         ; execute-disable page
+CMPX        equ 0x32000         ; CMPXCHG16B operand
+HIGH_HALF   equ 0xFFFF800000000000  ; PML4[256]: the same first GiB
+
+; 64-bit exception record (the 32-bit library's EXC_* hold 32-bit values)
+X_VEC       equ 0x500
+X_ERR       equ 0x508
+X_RIP       equ 0x510
+X_CS        equ 0x518
+X_RFLAGS    equ 0x520
+X_RSP       equ 0x528
+X_SS        equ 0x530
+X_CR2       equ 0x538
+X_HRSP      equ 0x540           ; handler RSP at entry
+X_EXPECT    equ 0x548
+X_RESUME    equ 0x550
+SYS_RCX     equ 0x560
+SYS_R11     equ 0x568
+SYS_RSP     equ 0x570
+SYS_CS      equ 0x578
+SYS_SS      equ 0x580
+OUTPOS      equ 0x588           ; bytes in OUTBUF
+SE_CS       equ 0x5B8           ; SYSEXIT/SYSENTER results
+SE_SS       equ 0x5C0
+SE_CS2      equ 0x5C8
+SE_RSP      equ 0x5D0
+SYSRET_FL   equ 0x590           ; state right after SYSRET, checked later
+SYSRET_CS   equ 0x598
+SYSRET_SS   equ 0x5A0
+PF_CS       equ 0x5A8           ; CS in the #PF frame from ring 3
+PF_SS       equ 0x5B0           ; SS after the IRETQ back
+OUTBUF      equ 0x40000         ; output of ring 3, printed by ring 0 (KVM-PVM
+                                ; runs ring 3 without I/O privilege)
+
+; selectors (gdt below): the library's 0x08-0x30, then
+UCODE64     equ 0x3B            ; 0x38 DPL3 64-bit code (SYSRET: STAR[63:48] + 16)
+KCODE64     equ 0x40            ; SYSCALL: STAR[47:32]
+KDATA64     equ 0x48            ; SYSCALL: STAR[47:32] + 8
+SEL_TSS64   equ 0x50            ; 16-byte descriptor
+
+EFER        equ 0xC0000080
+STAR        equ 0xC0000081
+LSTAR       equ 0xC0000082
+FMASK       equ 0xC0000084
+FS_BASE     equ 0xC0000100
+GS_BASE     equ 0xC0000101
+KGS_BASE    equ 0xC0000102
+TSC_AUX     equ 0xC0000103
+
+%define PTE(lin) (PT + ((lin) >> 12) * 8)
+
+section .text32
+main32:
+    PRINTLN "# long64: IA-32e mode"
+    ; ------------------------------------------------ page tables
+    mov edi, PML4
+    xor eax, eax
+    mov ecx, 6 * 4096 / 4
+    rep stosd
+    mov dword [PML4], PDPT | 7
+    mov dword [PML4 + 256 * 8], PDPT | 7        ; 0xFFFF800000000000 -> same
+    mov dword [PDPT], PD | 7
+    mov dword [PD], PT | 7
+    mov dword [PD + 8], 0x200000 | 0x87         ; 2-4 MiB: one 2 MiB page
+    mov dword [PML4 + 8], PDPT2 | 7
+    mov dword [PDPT2], PD2 | 7
+    mov dword [PD2], 0x200000 | 0x87
+    mov edi, PT                                 ; 0-2 MiB: user RW 4 KiB pages
+    mov eax, 7
+    mov ecx, 512
+.pt: mov [edi], eax
+    mov dword [edi + 4], 0
+    add eax, 0x1000
+    add edi, 8
+    loop .pt
+    mov dword [PTE(SUPPG)], SUPPG | 3           ; supervisor only
+    mov dword [PTE(NXPG) + 4], 0x80000000       ; XD
+    mov byte [NXPG], 0xC3                       ; ret (never runs)
+    mov dword [SUPPG], 0x5EC0DE
+    ; ------------------------------------------------ TSS, IDT
+    mov dword [TSS64 + 4], RSP0_TOP             ; RSP0
+    mov dword [TSS64 + 0x24], IST1_TOP          ; IST1
+    mov word [TSS64 + 0x66], 0x68               ; no I/O bitmap
+    call idt64_init
+    ; ------------------------------------------------ into long mode
+    mov eax, cr4
+    or eax, 0x20                                ; PAE
+    mov cr4, eax
+    mov eax, PML4
+    mov cr3, eax
+    mov ecx, EFER
+    rdmsr
+    or eax, 0x901                               ; LME, NXE, SCE
+    wrmsr
+    mov eax, cr0
+    or eax, 0x80000000
+    mov cr0, eax                                ; LMA = 1, still 32-bit code
+    mov ecx, EFER
+    rdmsr
+    CHECKM eax, 0x500, 0x500, "EFER.LMA set by CR0.PG with LME"
+    lgdt [gdt64_pdesc32]
+    jmp KCODE64:long_entry
+
+gdt64_pdesc32:
+    dw gdt_end - gdt - 1
+    dd gdt
+
+; the 64-bit IDT: interrupt gates to stubs64 (vector 3: IST1, DPL3)
+idt64_init:
+    mov edi, IDT64
+    mov ebx, stubs64
+    xor ecx, ecx
+.l: mov eax, ebx
+    mov [edi], ax
+    mov word [edi + 2], KCODE64
+    mov word [edi + 4], 0x8E00
+    shr eax, 16
+    mov [edi + 6], ax
+    mov dword [edi + 8], 0
+    mov dword [edi + 12], 0
+    add ebx, STUB_SIZE
+    add edi, 16
+    inc ecx
+    cmp ecx, 32
+    jb .l
+    mov word [IDT64 + 3 * 16 + 4], 0xEE01       ; #BP: DPL3, IST1
+    mov word [IDT64 + 12 * 16 + 4], 0x8E01      ; #SS: IST1 (faults on a bad RSP)
+    ret
+
+; ===========================================================================
+bits 64
+; CHECK64 actual, expected, "description" (actual may not be rbx; expected
+; not rax): 64-bit compare, prints "ok N - ..." or fails.
+%macro CHECK64 3
+    push rax
+    push rbx
+    mov rax, %1
+    mov rbx, %2
+    call check64
+    db %3, 0
+    pop rbx
+    pop rax
+%endmacro
+%macro CHECKM64 4
+    push rax
+    push rbx
+    mov rax, %1
+    and rax, %2
+    mov rbx, %3
+    call check64
+    db %4, 0
+    pop rbx
+    pop rax
+%endmacro
+%macro OKMSG64 1
+    CHECK64 0, 0, %1
+%endmacro
+%macro PRINT64 1
+    call print_inline64
+    db %1, 0
+%endmacro
+; EXPECT64 vector, resume
+%macro EXPECT64 2
+    mov qword [X_EXPECT], %1
+    mov rax, %2
+    mov [X_RESUME], rax
+    mov qword [X_VEC], -1
+%endmacro
+
+long_entry:
+    mov ax, KDATA64
+    mov ds, ax
+    mov es, ax
+    mov ss, ax
+    mov rsp, RSP0_TOP
+    lidt [rel idt64_pdesc]
+    mov ax, SEL_TSS64
+    ltr ax
+    mov qword [X_EXPECT], -1
+    mov qword [OUTPOS], 0
+    CHECK64 1, 1, "64-bit code segment reached"
+    mov eax, cs
+    CHECK64 rax, KCODE64, "CS = 64-bit code selector"
+
+    ; ------------------------------------------------ FS/GS, SWAPGS, CPUID, RDTSCP
+    mov ecx, FS_BASE
+    mov eax, qdata
+    xor edx, edx
+    wrmsr
+    mov rax, [fs:0]
+    CHECK64 rax, 0xCAFEF00DDEADBEEF, "FS base from IA32_FS_BASE"
+    mov ecx, GS_BASE
+    mov eax, 0x1111
+    xor edx, edx
+    wrmsr
+    mov ecx, KGS_BASE
+    mov eax, 0x2222
+    mov edx, 0x1
+    wrmsr
+    swapgs
+    mov ecx, GS_BASE
+    rdmsr
+    shl rdx, 32
+    or rax, rdx
+    CHECK64 rax, 0x100002222, "SWAPGS: GS base = old KERNEL_GS_BASE"
+    mov ecx, KGS_BASE
+    rdmsr
+    CHECK64 rax, 0x1111, "SWAPGS: KERNEL_GS_BASE = old GS base"
+    mov ax, KDATA64
+    mov fs, ax                                  ; selector load: base from descriptor
+    mov ecx, FS_BASE
+    rdmsr
+    CHECK64 rax, 0, "MOV FS loads base 0 from the descriptor"
+    mov eax, 0x80000001
+    cpuid
+    mov eax, edx
+    CHECKM64 rax, 0x20100800, 0x20100800, "CPUID 80000001h: LM, NX, SYSCALL"
+    mov eax, 0x80000001                         ; TSC_AUX exists with RDTSCP
+    cpuid
+    bt edx, 27
+    jnc .no_tsc_aux
+    mov ecx, TSC_AUX
+    mov eax, 0x5A
+    xor edx, edx
+    wrmsr
+.no_tsc_aux:
+    mov rax, cr8
+    CHECK64 rax, 0, "CR8 (TPR) reads 0"
+    ; ring 0: KVM-PVM keeps the upper half from ring 3
+    mov rax, HIGH_HALF + qdata
+    mov rax, [rax]
+    CHECK64 rax, 0xCAFEF00DDEADBEEF, "upper canonical half maps the same page"
+
+
+    ; ------------------------------------------------ NX
+    EXPECT64 14, .nx_done
+    mov rax, NXPG
+    call rax
+.nx_done:
+    CHECK64 qword [X_VEC], 14, "fetch from an XD page: #PF"
+    CHECK64 qword [X_ERR], 0x11, "  error code: P, I/D"
+    CHECK64 qword [X_CR2], NXPG, "  CR2 = the page"
+
+    ; ------------------------------------------------ compatibility mode
+    jmp dword far [rel compat_ptr]              ; m16:32 -> 32-bit code segment
+compat_back:
+    CHECK64 r12, 4, "compatibility mode: 48 is DEC EAX"
+    CHECK64 r13, KCODE32, "compatibility mode: CS = 32-bit code"
+    ; IRETQ into compatibility mode, back with a far JMP
+    mov rax, rsp
+    push KDATA64
+    push rax
+    pushfq
+    push KCODE32
+    push compat2
+    iretq
+compat2_back:
+    CHECK64 r12, 0x77, "IRETQ to compatibility mode and far JMP back"
+    ; RETFQ to the same level
+    push KCODE64
+    lea rax, [rel .rf]
+    push rax
+    o64 retf
+.rf:
+    OKMSG64 "RETF with REX.W"
+
+    ; ------------------------------------------------ ring 3 via SYSRET
+    mov ecx, STAR
+    xor eax, eax
+    mov edx, (0x28 | 3) << 16 | KCODE64         ; SYSRET base 0x2B, SYSCALL base 0x40
+    wrmsr
+    mov ecx, LSTAR
+    mov rax, syscall_entry
+    mov rdx, rax
+    shr rdx, 32
+    wrmsr
+    mov ecx, FMASK
+    mov eax, 0x4700                             ; clear TF, IF, DF, NT (as Linux)
+    xor edx, edx
+    wrmsr
+    mov rcx, user_code
+    mov r11, 0x3002                             ; IOPL 3 (port 0xE9 output)
+    mov rsp, USTACK_TOP
+    o64 sysret
+
+; ring 3, 64-bit
+user_code:
+    pushfq
+    pop qword [SYSRET_FL]
+    mov eax, cs
+    mov [SYSRET_CS], rax
+    mov eax, ss
+    mov [SYSRET_SS], rax
+    ; ring 3 runs natively under KVM-PVM: the computational checks are here
+    ; ------------------------------------------------ arithmetic
+    mov rax, 0x123456789ABCDEF0
+    mov rcx, 0x0FEDCBA987654321
+    add rax, rcx
+    CHECK64 rax, 0x2222222222222211, "64-bit ADD with imm64 operands"
+    mov rax, 0xFFFFFFFFFFFFFFFF
+    mov eax, 5
+    CHECK64 rax, 5, "32-bit MOV zero-extends into RAX"
+    mov rax, -1
+    add eax, 1
+    CHECK64 rax, 0, "32-bit ADD zero-extends (carry out of bit 31 lost)"
+    mov rax, 0x100000000
+    mov rcx, 0x300000000
+    mul rcx
+    CHECK64 rdx, 3, "MUL r64: high half in RDX"
+    CHECK64 rax, 0, "MUL r64: low half in RAX"
+    mov rax, -7
+    cqo
+    mov rcx, 2
+    idiv rcx
+    CHECK64 rax, -3, "IDIV r64 quotient"
+    CHECK64 rdx, -1, "IDIV r64 remainder"
+    mov ecx, 0x80000000
+    movsxd rax, ecx
+    CHECK64 rax, 0xFFFFFFFF80000000, "MOVSXD sign-extends"
+    mov r9, 0x0102030405060708
+    bswap r9
+    CHECK64 r9, 0x0807060504030201, "BSWAP r64 (R9)"
+    mov rax, 1
+    shl rax, 63
+    CHECK64 rax, 0x8000000000000000, "SHL r64 by 63"
+    mov r8, 0x1111
+    mov sil, 0x22                               ; REX byte register
+    movzx r10d, sil
+    lea r11, [r8 + r10 * 4 + 1]
+    CHECK64 r11, 0x1111 + 0x88 + 1, "LEA with R8/R10 base/index, SIL"
+    mov rax, [rel qdata]
+    CHECK64 rax, 0xCAFEF00DDEADBEEF, "RIP-relative load"
+    mov qword [rel qdata2], 0x77
+    CHECK64 qword [qdata2], 0x77, "RIP-relative store"
+    push qword 0x1234
+    pop rcx
+    CHECK64 rcx, 0x1234, "PUSH imm / POP r64"
+    mov rbx, rsp
+    push ax
+    mov rcx, rbx
+    sub rcx, rsp
+    pop ax
+    CHECK64 rcx, 2, "16-bit PUSH moves RSP by 2"
+    call near_fn
+    CHECK64 rax, 0x42, "CALL/RET near in 64-bit mode"
+    mov dword [0x300000], 0xABCD
+    CHECK64 qword [0x300000], 0xABCD, "2 MiB page (PD entry with PS)"
+
+    ; ------------------------------------------------ CMPXCHG16B
+    mov qword [CMPX], 1
+    mov qword [CMPX + 8], 2
+    mov rax, 1
+    mov rdx, 2
+    mov rbx, 0x33
+    mov rcx, 0x44
+    lock cmpxchg16b [CMPX]
+    setz al
+    movzx eax, al
+    CHECK64 rax, 1, "CMPXCHG16B equal: ZF=1"
+    CHECK64 qword [CMPX + 8], 0x44, "CMPXCHG16B stored RCX:RBX"
+    EXPECT64 13, .cx_done
+    cmpxchg16b [CMPX + 8]
+.cx_done:
+    CHECK64 qword [X_VEC], 13, "CMPXCHG16B misaligned: #GP"
+
+    ; ------------------------------------------------ canonical addresses
+    EXPECT64 13, .nc_done
+    mov rax, 0x0000800000000000
+    mov rax, [rax]
+.nc_done:
+    CHECK64 qword [X_VEC], 13, "non-canonical data access: #GP"
+    CHECK64 qword [X_ERR], 0, "  error code 0"
+    EXPECT64 12, .ncs_done
+    mov rbx, rsp
+    mov rsp, 0x0000800000000010
+    push rax
+.ncs_done:
+    mov rsp, rbx
+    CHECK64 qword [X_VEC], 12, "non-canonical stack access: #SS"
+
+    ; ------------------------------------------------ #BP through IST1
+    EXPECT64 3, 0
+    int3
+    CHECK64 qword [X_VEC], 3, "INT3 at CPL 3 through a DPL-3 64-bit gate"
+    mov rax, [X_HRSP]
+    and rax, ~0xFFF
+    CHECK64 rax, IST1_TOP - 0x1000, "handler ran on the IST1 stack"
+
+    CHECK64 qword [qdata], 0xCAFEF00DDEADBEEF, "ring 3 reads a user page"
+    EXPECT64 14, .u_pf
+    mov eax, [SUPPG]
+.u_pf:
+    CHECK64 qword [X_VEC], 14, "ring 3 read of a supervisor page: #PF"
+    CHECK64 qword [X_ERR], 5, "  error code: P, U/S"
+    mov rax, [X_CS]
+    mov [PF_CS], rax
+    mov eax, ss
+    mov [PF_SS], rax
+    EXPECT64 13, .u_gp
+    swapgs
+.u_gp:
+    CHECK64 qword [X_VEC], 13, "SWAPGS at CPL 3: #GP"
+    ; selectors and RFLAGS last: KVM-PVM runs ring 3 with its own user
+    ; selectors and flags
+    CHECK64 qword [SYSRET_CS], UCODE64, "SYSRET: CS = STAR[63:48] + 16, RPL 3"
+    CHECK64 qword [SYSRET_SS], 0x33, "SYSRET: SS = STAR[63:48] + 8"
+    CHECK64 qword [SYSRET_FL], 0x3002, "SYSRET: RFLAGS from R11"
+    CHECK64 qword [PF_CS], UCODE64, "#PF frame: CS of ring 3"
+    CHECK64 qword [PF_SS], 0x33, "IRETQ back to ring 3 reloaded SS"
+    mov rbp, rsp
+    std
+    syscall
+.after_sc:
+    hlt                                         ; not reached: the kernel goes on
+
+syscall_entry:                                  ; ring 0, user RSP
+    call flush64
+    cmp rax, 0xFA11
+    je fail64                                   ; a check failed in ring 3
+    mov [SYS_RCX], rcx
+    mov [SYS_R11], r11
+    mov [SYS_RSP], rsp
+    mov eax, cs
+    mov [SYS_CS], rax
+    mov eax, ss
+    mov [SYS_SS], rax
+    mov rsp, RSP0_TOP
+    CHECK64 qword [SYS_CS], KCODE64, "SYSCALL: CS = STAR[47:32]"
+    CHECK64 qword [SYS_SS], KDATA64, "SYSCALL: SS = STAR[47:32] + 8"
+    CHECK64 qword [SYS_RCX], user_code.after_sc, "SYSCALL: RCX = return RIP"
+    CHECKM64 qword [SYS_R11], 0x3400, 0x3400, "SYSCALL: R11 = RFLAGS (IOPL, DF)"
+    pushfq
+    pop rax
+    CHECKM64 rax, 0x400, 0, "SYSCALL: FMASK cleared DF"
+    CHECK64 qword [SYS_RSP], rbp, "SYSCALL keeps the user RSP"
+    ; RDTSCP where CPUID reports it (KVM-PVM hosts may not)
+    mov eax, 0x80000001
+    cpuid
+    bt edx, 27
+    jc .rdtscp_k
+    PRINT64 {"# RDTSCP not reported by CPUID: not tested", 10}
+    jmp .rdtscp_k_done
+.rdtscp_k:
+    xor ecx, ecx
+    rdtscp
+    CHECK64 rcx, 0x5A, "RDTSCP: ECX = TSC_AUX"
+.rdtscp_k_done:
+    ; ------------------------------------------------ MSRs Linux reads on Intel
+    mov ecx, 0x17
+    rdmsr
+    CHECK64 rax, 0, "IA32_PLATFORM_ID reads 0"
+    mov ecx, 0x8b
+    xor eax, eax
+    xor edx, edx
+    wrmsr
+    mov edx, 1
+    rdmsr
+    CHECK64 rdx, 0, "IA32_BIOS_SIGN_ID: microcode revision 0 after a write of 0"
+    ; ------------------------------------------------ MTRRs, PAT
+    mov ecx, 0xFE
+    rdmsr
+    CHECK64 rax, 0x508, "MTRRcap: 8 variable ranges, fixed ranges, WC"
+    mov ecx, 0x200
+    mov eax, 0x100006                           ; PhysBase0: 1 MiB, WB
+    xor edx, edx
+    wrmsr
+    rdmsr
+    CHECK64 rax, 0x100006, "MTRR PhysBase0 reads back"
+    EXPECT64 13, .mtrr_gp
+    mov ecx, 0x200
+    mov eax, 0x100002                           ; memory type 2 is reserved
+    xor edx, edx
+    wrmsr
+.mtrr_gp:
+    CHECK64 qword [X_VEC], 13, "MTRR with a reserved memory type: #GP"
+    mov ecx, 0x277
+    rdmsr
+    shl rdx, 32
+    or rax, rdx
+    CHECK64 rax, 0x0007040600070406, "PAT power-on value"
+    ; ------------------------------------------------ 16-byte LDT descriptor
+    mov rdi, LDT_LIN
+    mov rax, 0x00CF93100000FFFF                 ; data, base 0x100000
+    mov [rdi + 8], rax
+    mov ax, 0x60
+    lldt ax
+    mov ax, 0x0C                                ; LDT entry 1
+    mov fs, ax
+    mov ecx, FS_BASE
+    rdmsr
+    CHECK64 rax, 0x100000, "LLDT: 16-byte descriptor with base 63:32 (FS from the LDT)"
+    mov ax, SEL_TSS64
+    xor eax, eax
+    mov cx, SEL_TSS64
+    lar eax, cx
+    CHECKM64 rax, 0xFF00, 0x8B00, "LAR: busy 64-bit TSS"
+    ; ------------------------------------------------ 64-bit call gate
+    call dword far [rel gate_ptr]
+.gate_back:
+    CHECK64 r12, 0x77AA, "far CALL through a 16-byte call gate"
+    CHECK64 r13, .gate_back, "  8-byte return RIP"
+    CHECK64 r14, KCODE64, "  8-byte CS"
+    ; ------------------------------------------------ SYSEXIT / SYSENTER
+    mov ecx, 0x174                              ; SYSENTER_CS: +32 = UCODE64
+    mov eax, 0x18
+    xor edx, edx
+    wrmsr
+    mov ecx, 0x175
+    mov eax, RSP0_TOP
+    wrmsr
+    mov ecx, 0x176
+    mov rax, sysenter_entry
+    mov rdx, rax
+    shr rdx, 32
+    wrmsr
+    mov rcx, USTACK_TOP
+    mov rdx, sysexit_user
+    o64 sysexit
+
+sysexit_user:                                   ; ring 3
+    mov eax, cs
+    mov [SE_CS], rax
+    mov eax, ss
+    mov [SE_SS], rax
+    sysenter
+
+sysenter_entry:
+    mov [SE_RSP], rsp
+    mov eax, cs
+    mov [SE_CS2], rax
+    mov ax, KDATA64
+    mov ss, ax
+    CHECK64 qword [SE_CS], 0x3B, "SYSEXIT with REX.W: CS = SYSENTER_CS + 32, RPL 3"
+    CHECK64 qword [SE_SS], 0x43, "  SS = SYSENTER_CS + 40, RPL 3"
+    CHECK64 qword [SE_CS2], 0x18, "SYSENTER: CS = SYSENTER_CS"
+    CHECK64 qword [SE_RSP], RSP0_TOP, "SYSENTER: RSP = SYSENTER_ESP"
+    ; ------------------------------------------------ SYSRET to compatibility mode
+    mov ecx, 0x176                              ; back through SYSENTER again
+    mov rax, sysenter_entry2
+    mov rdx, rax
+    shr rdx, 32
+    wrmsr
+    mov rcx, 0xFFFFFFFF00000000 | ABS32(compat_user)   ; ECX only: upper half ignored
+    mov r11, 0x3002
+    mov rsp, USTACK_TOP
+    sysret                                      ; no REX.W: CS = STAR[63:48]
+
+sysenter_entry2:
+    mov ax, KDATA64
+    mov ss, ax
+    CHECK64 qword [SE_CS], 0x2B, "SYSRET without REX.W: compatibility-mode CS = STAR[63:48]"
+    CHECK64 qword [SE_SS], 0x33, "  SS = STAR[63:48] + 8"
+    CHECK64 qword [SE_RSP], 4, "  32-bit code there (48 is DEC EAX)"
+    PRINT64 {"PASS", 10}
+    xor eax, eax
+    mov dx, 0xF4
+    out dx, eax
+.h: hlt
+    jmp .h
+
+near_fn:
+    mov eax, 0x42
+    ret
+
+gate_target:                                    ; through the call gate at 0x70
+    mov r12, 0x77AA
+    mov r13, [rsp]
+    mov r14, [rsp + 8]
+    o64 retf
+
+gate_ptr:
+    dd 0                                        ; (ignored: the gate gives it)
+    dw 0x70
+
+; ------------------------------------------------ compatibility-mode code
+bits 32
+compat_entry:
+    mov eax, 5
+    db 0x48                                     ; DEC EAX here, REX.W in 64-bit mode
+    mov edi, eax
+    mov esi, cs
+    jmp KCODE64:compat_ret64
+compat2:
+    mov edi, 0x77
+    jmp KCODE64:compat2_ret64
+compat_user:                                    ; ring 3, compatibility mode
+    mov ax, 0x33                                ; DS was nulled by the returns to ring 3
+    mov ds, ax
+    mov eax, cs
+    mov [SE_CS], eax
+    mov dword [SE_CS + 4], 0
+    mov eax, ss
+    mov [SE_SS], eax
+    mov dword [SE_SS + 4], 0
+    mov eax, 5
+    db 0x48                                     ; DEC EAX
+    mov [SE_RSP], eax
+    mov dword [SE_RSP + 4], 0
+    sysenter
+bits 64
+compat_ret64:
+    mov r12d, edi
+    mov r13d, esi
+    jmp compat_back
+compat2_ret64:
+    mov r12d, edi
+    jmp compat2_back
+
+compat_ptr:
+    dd compat_entry
+    dw KCODE32
+
+; ------------------------------------------------ 64-bit library
+; exception stubs: push error code (if the CPU does not), vector, jump
+STUB_SIZE equ 16
+%macro STUB64 1
+%%s:
+%if %1 == 8 || (%1 >= 10 && %1 <= 14) || %1 == 17
+%else
+    push strict qword 0
+%endif
+    push strict qword %1
+    jmp strict near exc64
+    times STUB_SIZE - ($ - %%s) nop
+%endmacro
+align 16
+stubs64:
+%assign v 0
+%rep 32
+    STUB64 v
+%assign v v+1
+%endrep
+
+; stack: vec, err, rip, cs, rflags, rsp, ss
+exc64:
+    push rax
+    lea rax, [rsp + 8]
+    mov [X_HRSP], rax
+    mov rax, [rsp + 8]
+    cmp rax, [X_EXPECT]
+    jne .unexpected
+    mov [X_VEC], rax
+    mov rax, [rsp + 16]
+    mov [X_ERR], rax
+    mov rax, [rsp + 24]
+    mov [X_RIP], rax
+    mov rax, [rsp + 32]
+    mov [X_CS], rax
+    mov rax, [rsp + 40]
+    mov [X_RFLAGS], rax
+    mov rax, [rsp + 48]
+    mov [X_RSP], rax
+    mov rax, [rsp + 56]
+    mov [X_SS], rax
+    mov rax, cr2
+    mov [X_CR2], rax
+    mov qword [X_EXPECT], -1
+    mov rax, [X_RESUME]
+    test rax, rax
+    jz .ret
+    mov [rsp + 24], rax
+.ret:
+    pop rax
+    add rsp, 16
+    iretq
+.unexpected:
+    call flush64
+    PRINT64 "# unexpected exception "
+    mov rax, [rsp + 8]
+    call puthex64
+    PRINT64 " error "
+    mov rax, [rsp + 16]
+    call puthex64
+    PRINT64 " at "
+    mov rax, [rsp + 32]
+    call puthex64
+    PRINT64 ":"
+    mov rax, [rsp + 24]
+    call puthex64
+    PRINT64 {10, "FAIL: unexpected exception", 10}
+    mov eax, 2
+    mov dx, 0xF4
+    out dx, eax
+.h: hlt
+    jmp .h
+
+; at CPL 3 the character goes to OUTBUF (flush64 prints it from ring 0)
+putc64:
+    push rdx
+    mov dx, cs
+    test dl, 3
+    jnz .buf
+    mov dx, 0xE9
+    out dx, al
+    pop rdx
+    ret
+.buf:
+    mov rdx, [OUTPOS]
+    mov [OUTBUF + rdx], al
+    inc qword [OUTPOS]
+    pop rdx
+    ret
+
+flush64:
+    push rax
+    push rcx
+    push rdx
+    xor ecx, ecx
+    mov dx, 0xE9
+.l: cmp rcx, [OUTPOS]
+    jae .d
+    mov al, [OUTBUF + rcx]
+    out dx, al
+    inc rcx
+    jmp .l
+.d: mov qword [OUTPOS], 0
+    pop rdx
+    pop rcx
+    pop rax
+    ret
+
+; prints the string at [rsi], rsi past its NUL
+puts64:
+    push rax
+.l: mov al, [rsi]
+    inc rsi
+    test al, al
+    jz .d
+    call putc64
+    jmp .l
+.d: pop rax
+    ret
+
+print_inline64:
+    pushfq
+    push rsi
+    mov rsi, [rsp + 16]
+    call puts64
+    mov [rsp + 16], rsi
+    pop rsi
+    popfq
+    ret
+
+puthex64:
+    push rax
+    push rcx
+    mov ecx, 16
+.l: rol rax, 4
+    push rax
+    and al, 0x0F
+    add al, '0'
+    cmp al, '9'
+    jbe .p
+    add al, 'A' - '0' - 10
+.p: call putc64
+    pop rax
+    loop .l
+    pop rcx
+    pop rax
+    ret
+
+putdec64:
+    push rax
+    push rcx
+    push rdx
+    push rbx
+    xor ecx, ecx
+    mov ebx, 10
+.d: xor edx, edx
+    div rbx
+    push rdx
+    inc ecx
+    test rax, rax
+    jnz .d
+.p: pop rax
+    add al, '0'
+    call putc64
+    loop .p
+    pop rbx
+    pop rdx
+    pop rcx
+    pop rax
+    ret
+
+; check64: rax = actual, rbx = expected, description inline after the call
+check64:
+    pushfq
+    push rsi
+    push rax
+    inc dword [TESTNUM]
+    cmp rax, rbx
+    jne .fail
+    PRINT64 "ok "
+    mov eax, [TESTNUM]
+    call putdec64
+    PRINT64 " - "
+    mov rsi, [rsp + 24]
+    call puts64
+    mov [rsp + 24], rsi
+    PRINT64 {10}
+    pop rax
+    pop rsi
+    popfq
+    ret
+.fail:
+    PRINT64 "not ok "
+    mov eax, [TESTNUM]
+    call putdec64
+    PRINT64 " - "
+    mov rsi, [rsp + 24]
+    call puts64
+    PRINT64 ": got 0x"
+    mov rax, [rsp]
+    call puthex64
+    PRINT64 ", expected 0x"
+    mov rax, rbx
+    call puthex64
+    PRINT64 {10, "FAIL: check "}
+    mov eax, [TESTNUM]
+    call putdec64
+    PRINT64 {10}
+    mov ax, cs
+    test al, 3
+    jz fail64
+    mov eax, 0xFA11                             ; ring 3: the kernel prints and exits
+    syscall
+fail64:
+    mov eax, 1
+    mov dx, 0xF4
+    out dx, eax
+.h: hlt
+    jmp .h
+
+idt64_pdesc:
+    dw 32 * 16 - 1
+    dq IDT64
+
+align 8
+qdata:  dq 0xCAFEF00DDEADBEEF
+qdata2: dq 0
+
+align 8
+gdt:
+    dq 0                                    ; 0x00 null
+    DESC 0, 0xFFFFF, ACC_CODE0, 0xC         ; 0x08 KCODE32 (compatibility mode in IA-32e)
+    DESC 0, 0xFFFFF, ACC_DATA0, 0xC         ; 0x10 KDATA32
+    DESC RAMBASE, 0xFFFF, ACC_CODE0, 0x0    ; 0x18 KCODE16
+    DESC 0, 0xFFFF, ACC_DATA0, 0x0          ; 0x20 KDATA16
+    DESC 0, 0xFFFFF, ACC_CODE3, 0xC         ; 0x28 UCODE32
+    DESC 0, 0xFFFFF, ACC_DATA3, 0xC         ; 0x30 UDATA32
+    DESC 0, 0xFFFFF, ACC_CODE3, 0xA         ; 0x38 UCODE64 (L=1)
+    DESC 0, 0xFFFFF, ACC_CODE0, 0xA         ; 0x40 KCODE64 (L=1)
+    DESC 0, 0xFFFFF, ACC_DATA0, 0xC         ; 0x48 KDATA64
+    DESC TSS64, 0x67, 0x89, 0               ; 0x50 64-bit TSS (16 bytes)
+    dq 0
+    DESC (LDT_LIN & 0xFFFFFFFF), 0x0F, ACC_LDT, 0   ; 0x60 LDT (16 bytes)
+    dd LDT_LIN >> 32, 0
+    dw ABS32(gate_target) & 0xFFFF, KCODE64     ; 0x70 64-bit call gate (16 bytes)
+    db 0, 0x8C
+    dw ABS32(gate_target) >> 16
+    dd 0, 0
+gdt_end:
