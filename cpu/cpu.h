@@ -74,7 +74,9 @@ enum {
 
 /* Soft TLB.  tag_r/tag_w hold the linear page address when reads/writes may use
  * addend directly; any TLB_* flag bit in a tag sends the access to the slow path. */
+#ifndef TLB_BITS
 #define TLB_BITS 9
+#endif
 #define TLB_SIZE (1 << TLB_BITS)
 enum {
     TLB_INVALID = 1,     /* no translation */

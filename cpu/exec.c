@@ -86,8 +86,8 @@ void jc_flush_page(Cpu *cpu, uint64_t lin)
 {
     /* Blocks starting on the page before may extend into this one. */
     for (int k = 0; k < 2; k++) {
-        unsigned base = jc_hash((lin & ~0xfffull) - (uint64_t)k * 4096) & ~0x3fu;
-        memset(&cpu->bc->jc[base], 0, 64 * sizeof(Block *));
+        unsigned base = jc_hash((lin & ~0xfffull) - (uint64_t)k * 4096) & ~(JC_PAGE_SLOTS - 1);
+        memset(&cpu->bc->jc[base], 0, JC_PAGE_SLOTS * sizeof(Block *));
     }
 }
 
@@ -113,8 +113,9 @@ static void unlink_block(Cpu *cpu, Block *b)
         }
     }
     unsigned h = jc_hash(b->pc);
-    if (bc->jc[h] == b)
-        bc->jc[h] = NULL;
+    for (unsigned way = 0; way < JC_WAYS; way++)
+        if (bc->jc[(h & ~(JC_WAYS - 1)) | way] == b)
+            bc->jc[(h & ~(JC_WAYS - 1)) | way] = NULL;
     if (cpu->cur_block == b)
         cpu_stop_after_current(cpu);
 }
@@ -335,6 +336,17 @@ static Block *translate(Cpu *cpu, uint64_t pc, uint64_t rip, const CodeFetch *cf
     return b;
 }
 
+/* Puts b first in its jump-cache set (it may already be in it). */
+static void jc_insert_front(Block **set, Block *b)
+{
+    unsigned i = 0;
+    while (i < JC_WAYS - 1 && set[i] != b)
+        i++;
+    for (; i > 0; i--)
+        set[i] = set[i - 1];
+    set[0] = b;
+}
+
 static Block *find_block_slow(Cpu *cpu, uint64_t pc, uint64_t rip)
 {
     CodeFetch cf;
@@ -358,7 +370,9 @@ static Block *find_block_slow(Cpu *cpu, uint64_t pc, uint64_t rip)
     }
     if (!b)
         b = translate(cpu, pc, rip, &cf);
-    cpu->bc->jc[jc_hash(pc)] = b;
+    /* The newest block first; the others move down, the last one drops. */
+    Block **set = &cpu->bc->jc[jc_hash(pc) & ~(JC_WAYS - 1)];
+    jc_insert_front(set, b);
     return b;
 }
 
@@ -366,9 +380,17 @@ static inline Block *find_block(Cpu *cpu)
 {
     uint64_t rip = cpu->s.rip;
     uint64_t pc = (cpu->segbase[SEG_CS] + rip) & cpu->lin_mask;
-    Block *b = cpu->bc->jc[jc_hash(pc)];
+    Block **set = &cpu->bc->jc[jc_hash(pc) & ~(JC_WAYS - 1)];
+    Block *b = set[0];
     if (likely(b && b->pc == pc && b->key == cpu->blk_key))
         return b;
+    for (unsigned way = 1; way < JC_WAYS; way++) {
+        b = set[way];
+        if (b && b->pc == pc && b->key == cpu->blk_key) {
+            jc_insert_front(set, b);   /* most recent first */
+            return b;
+        }
+    }
     return find_block_slow(cpu, pc, rip);
 }
 

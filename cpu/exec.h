@@ -24,8 +24,14 @@ struct Block {
     Insn insns[];
 };
 
-#define JC_BITS 12
+/* The jump cache: JC_PAGE_SLOTS slots for each of 2^(JC_BITS - JC_SLOT_BITS)
+ * page colours, so INVLPG clears one page's slots.  Hot loops put many
+ * blocks on one page (the kernel's XZ decoder: well over 64), hence 256. */
+#define JC_BITS 14
+#define JC_SLOT_BITS 8
 #define JC_SIZE (1 << JC_BITS)
+#define JC_PAGE_SLOTS (1u << JC_SLOT_BITS)
+#define JC_WAYS 4u                   /* hot loops still collided in two ways */
 #define BHASH_BITS 15
 #define BHASH_SIZE (1 << BHASH_BITS)
 
@@ -49,7 +55,12 @@ void bc_free(BlockCache *bc);
 
 static inline unsigned jc_hash(uint64_t pc)
 {
-    return (unsigned)((((pc >> 12) & 0x3f) << 6) | ((pc ^ (pc >> 6)) & 0x3f));
+    enum { PAGE_MASK = (1u << (JC_BITS - JC_SLOT_BITS)) - 1 };
+    /* The slot: a multiplicative hash of the page offset (an XOR of its two
+     * bytes made neighbouring blocks such as 0xae20/0xaf21 collide).  Slots
+     * group into JC_WAYS-way sets (slot & ~(JC_WAYS - 1)): see find_block(). */
+    uint32_t slot = (uint32_t)(((pc & 0xfff) * 0x9E3779B1ull) >> 12) & (JC_PAGE_SLOTS - 1);
+    return (unsigned)((((pc >> 12) & PAGE_MASK) << JC_SLOT_BITS) | slot);
 }
 
 /* Code bookkeeping used by the TLB slow paths */

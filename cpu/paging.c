@@ -21,6 +21,12 @@
 
 static uint64_t pt_read(Cpu *c, uint64_t pa, bool wide)
 {
+    const uint8_t *p = phys_ram_ptr(c->env.mem, pa, 8);
+    if (likely(p)) {
+        uint64_t v = 0;
+        memcpy(&v, p, wide ? 8 : 4);   /* little-endian host */
+        return v;
+    }
     return phys_read(c->env.mem, pa & c->env.mem->a20_mask, wide ? 8 : 4);
 }
 
@@ -183,8 +189,12 @@ void tlb_fill(Cpu *c, uint64_t lin, int acc, int seg)
     uint64_t page = lin & ~0xfffull;
     uint64_t phys = w.phys & c->env.mem->a20_mask;
     TlbEntry *e = tlb_entry(c, lin);
-    uint8_t *host = phys_host_ptr(c->env.mem, phys, 4096, false);
-    MemRegion *r = host ? phys_lookup(c->env.mem, phys) : NULL;
+    uint8_t *host = phys_ram_ptr(c->env.mem, phys, 4096);
+    MemRegion *r = NULL;
+    if (!host) {
+        host = phys_host_ptr(c->env.mem, phys, 4096, false);
+        r = host ? phys_lookup(c->env.mem, phys) : NULL;
+    }
     bool can_write = w.dirty && (w.writable || (c->mmu_idx == 0 && !(c->s.cr0 & CR0_WP)));
     uint64_t flags = 0;
     if (!host)

@@ -231,6 +231,17 @@ static void flat_build(PhysMem *pm)
     pm->nflat = 0;
     pm->flat_hint = 0;
     phys_flatten(pm, flat_add, pm);
+    pm->direct_lo = pm->direct_len = 0;
+    pm->direct_host = NULL;
+    for (int i = 0; i < pm->nflat; i++) {
+        const struct PhysFlat *f = &pm->flat[i];
+        if (f->start <= 0x100000 && f->last >= 0x100000 && f->r->kind == REGION_RAM &&
+            pm->a20_mask == ~0ull) {
+            pm->direct_lo = f->start;
+            pm->direct_len = f->last - f->start + 1;
+            pm->direct_host = f->r->host + (f->start - f->r->base);
+        }
+    }
     pm->flat_valid = true;
 }
 

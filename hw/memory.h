@@ -58,6 +58,11 @@ typedef struct PhysMem {
     int nflat;
     int flat_hint;            /* index of the last range found */
     bool flat_valid;
+    /* The flat range holding 1 MiB when it is plain RAM (the bulk of guest
+     * memory, where page tables live): phys_ram_ptr() serves it without a
+     * lookup.  Valid with flat. */
+    uint64_t direct_lo, direct_len;
+    uint8_t *direct_host;
     /* The main RAM block: guest physical [0, ram_below_4g) and
      * [4 GiB, 4 GiB + ram_size - ram_below_4g) map to ram[0..ram_size). */
     uint8_t *ram;
@@ -88,6 +93,16 @@ void phys_map_changed(PhysMem *pm);
 
 /* The region that decodes addr, or NULL when unassigned. */
 MemRegion *phys_lookup(PhysMem *pm, uint64_t addr);
+/* Host pointer for [addr, addr + len) when it lies in the direct RAM range
+ * (see PhysMem.direct_lo), else NULL: the caller falls back to
+ * phys_host_ptr()/phys_read().  Reads only; writers must notify listeners. */
+static inline uint8_t *phys_ram_ptr(PhysMem *pm, uint64_t addr, uint64_t len)
+{
+    uint64_t off = addr - pm->direct_lo;
+    if (pm->flat_valid && off < pm->direct_len && len <= pm->direct_len - off)
+        return pm->direct_host + off;
+    return NULL;
+}
 /* Host pointer for [addr, addr+len) if it lies inside one RAM (or, when !write,
  * ROM) region, else NULL.  Used by DMA, loaders and the monitor. */
 uint8_t *phys_host_ptr(PhysMem *pm, uint64_t addr, uint64_t len, bool write);

@@ -63,6 +63,17 @@ static int load_rom(PciVga *s, const char *path)
     return 0;
 }
 
+int pci_vga_post(Machine *m)
+{
+    Device *d = machine_find_device(m, "pci-vga");
+    if (!d)
+        return -1;
+    PciVga *s = d->opaque;
+    const uint8_t *font = vga_rom_font16(s->rom, s->rom_size);
+    vga_post_text_mode(s->vga, font);
+    return font ? 0 : -1;
+}
+
 static const PciReg pci_vga_regs[] = {
     { PCI_COMMAND, 2, 0x0000, 0x0003, 0 },       /* I/O and memory decode */
     { PCI_STATUS, 2, 0x0000, 0, 0 },

@@ -22,4 +22,10 @@ typedef struct PciVga {
  * rom_path (NULL: none).  Returns NULL after printing why. */
 PciVga *pci_vga_create(Machine *m, PciBus *bus, int slot, const char *rom_path);
 
+/* For a boot without firmware (the direct kernel loader): leaves m's VGA as
+ * its BIOS's POST would (vga_post_text_mode with the 8x16 font of the
+ * option ROM).  Returns 0; -1 when m has no VGA (-vga none) or the ROM no
+ * font (then the text mode is set up with blank glyphs). */
+int pci_vga_post(Machine *m);
+
 #endif

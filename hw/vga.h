@@ -28,6 +28,7 @@
 #define HW_VGA_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "hw/machine.h"
@@ -99,5 +100,14 @@ bool vbe_enabled(const Vga *s);
 int vga_update(Vga *s);
 /* DAC entry i as XRGB8888. */
 uint32_t vga_dac_rgb(const Vga *s, unsigned i);
+
+/* The state a VGA BIOS leaves after POST (hw/vga-post.c), for boots without
+ * firmware: mode 3 (80x25 colour text, 9x16 cells), the EGA colours in the
+ * DAC, font (256 glyphs of 16 bytes; NULL: blank glyphs) in plane 2, the
+ * screen blank, the cursor at the top left. */
+#define VGA_FONT16_SIZE (256 * 16)
+void vga_post_text_mode(Vga *s, const uint8_t *font);
+/* The 8x16 font in a VGA BIOS image, or NULL when it has none. */
+const uint8_t *vga_rom_font16(const uint8_t *rom, size_t size);
 
 #endif

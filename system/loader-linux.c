@@ -10,6 +10,14 @@
 
 /* Offsets in the image's first sector = in the zero page. */
 enum {
+    SI_ORIG_X = 0x000,          /* struct screen_info at 0x000: cursor column, */
+    SI_ORIG_Y = 0x001,          /*   row, */
+    SI_VIDEO_MODE = 0x006,      /*   BIOS video mode, */
+    SI_VIDEO_COLS = 0x007,      /*   text columns, */
+    SI_VIDEO_EGA_BX = 0x00a,    /*   INT 10h AH=12h BL=10h's BX (BL 0x10: no EGA/VGA), */
+    SI_VIDEO_LINES = 0x00e,     /*   text rows, */
+    SI_VIDEO_IS_VGA = 0x00f,    /*   1: VGA, */
+    SI_VIDEO_POINTS = 0x010,    /*   character height (u16) */
     BP_ACPI_RSDP = 0x070,       /* acpi_rsdp_addr (u64), read by 4.20+ kernels */
     BP_ALT_MEM_K = 0x1e0,
     BP_E820_ENTRIES = 0x1e8,
@@ -129,6 +137,24 @@ static int place_initrd(const LoaderInput *in, BootPlan *p, uint8_t *zp, uint32_
     return 0;
 }
 
+/* screen_info as the real-mode setup code (arch/x86/boot/video*.c) would
+ * find the VGA its BIOS left in mode 3 (hw/vga-post.c): vgacon and the
+ * decompressor's messages use it.  Without a VGA it stays zero, and Linux
+ * has no VGA console. */
+static void fill_screen_info(const LoaderMem *mem, uint8_t *zp)
+{
+    if (!mem->vga_text)
+        return;
+    zp[SI_ORIG_X] = 0;
+    zp[SI_ORIG_Y] = 0;
+    zp[SI_VIDEO_MODE] = 3;
+    zp[SI_VIDEO_COLS] = 80;
+    st_le(zp + SI_VIDEO_EGA_BX, 0x0003, 2);  /* BH 0: colour, BL 3: 256 KiB */
+    zp[SI_VIDEO_LINES] = 25;
+    zp[SI_VIDEO_IS_VGA] = 1;
+    st_le(zp + SI_VIDEO_POINTS, 16, 2);
+}
+
 static void fill_e820(const LoaderMem *mem, uint8_t *zp)
 {
     E820Entry e[LOADER_E820_MAX];
@@ -177,6 +203,7 @@ int loader_linux_plan(const LoaderInput *in, BootPlan *p, char *err, size_t errl
     st_le(zp + BP_ACPI_RSDP, in->mem.rsdp, 8);
     p->rsdp_ptr = LOADER_ZERO_PAGE + BP_ACPI_RSDP;
     fill_e820(&in->mem, zp);
+    fill_screen_info(&in->mem, zp);
 
     if (place_cmdline(in, p, version, err, errlen) < 0 ||
         place_initrd(in, p, zp, version, need, err, errlen) < 0 ||

@@ -10,6 +10,7 @@
 
 #include "hw/acpi-tables.h"
 #include "hw/memory.h"
+#include "hw/pci-vga.h"
 
 /* Files larger than this are not kernels or initrds we could place. */
 #define LOADER_FILE_MAX (2ull << 30)
@@ -217,6 +218,7 @@ void loader_apply(Machine *m, const BootPlan *p)
         if (p->rsdp_ptr)
             phys_write(&m->mem, p->rsdp_ptr, rsdp, 8);
     }
+    pci_vga_post(m);        /* no firmware ran: the VGA as its BIOS leaves it */
     CpuState s;
     m->accel_ops->get_state(m->accel, &s);
     loader_flat32_state(&s, p->eip, p->regs);
@@ -266,6 +268,7 @@ static void loader_mem_of(Machine *m, LoaderMem *mem)
             (!mem->rom_base || r->base < mem->rom_base))
             mem->rom_base = r->base;
     }
+    mem->vga_text = machine_find_device(m, "pci-vga") != NULL;
 }
 
 /* -initrd "a,b": each file; for Multiboot "file args" gives the module string. */

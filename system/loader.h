@@ -82,6 +82,7 @@ typedef struct LoaderMem {
     uint64_t fw_base;       /* firmware tables (ACPI) at [fw_base, ram_below_4g): */
     uint64_t rom_base;      /* the BIOS ROM under 4 GiB, reserved (0: none) */
     uint64_t rsdp;          /* ACPI RSDP address, 0 without tables */
+    bool vga_text;          /* a VGA, left in 80x25 text by loader_apply() */
 } LoaderMem;
 
 /* What loader_plan() works from. */
@@ -125,7 +126,8 @@ int loader_plan(const LoaderInput *in, BootPlan *p, char *err, size_t errlen);
 void loader_plan_free(BootPlan *p);
 /* Writes the plan into m's RAM, builds the ACPI tables (acpi_install, which
  * also programs the PIIX4 PM base as SeaBIOS would) and stores the RSDP's
- * address at rsdp_ptr, then gives the backend the entry state. */
+ * address at rsdp_ptr, sets the VGA to the text mode its BIOS would leave
+ * (pci_vga_post), then gives the backend the entry state. */
 void loader_apply(Machine *m, const BootPlan *p);
 
 /* --- shared by the Linux and Multiboot loaders --- */

@@ -43,6 +43,7 @@ typedef struct SdlUi {
     int tw, th;                 /* texture (guest frame) size */
     bool grabbed;
     bool dirty;                 /* present again (window exposed or resized) */
+    uint64_t shown_lines;       /* vga->lines_drawn when last presented */
     unsigned buttons;           /* PS2_MOUSE_* held */
     int tfd;
     char title[160];
@@ -87,10 +88,13 @@ static void save_readback(SdlUi *s)
     free(px);
 }
 
-/* Brings the frame up to date and presents it if anything changed. */
+/* Brings the frame up to date and presents it if anything changed: since
+ * the last present, not just in this update, because other readers of the
+ * frame (the monitor's screendump) also update it and take the dirty bits. */
 static void refresh(SdlUi *s)
 {
-    int lines = vga_update(s->vga);
+    vga_update(s->vga);
+    bool changed = s->vga->lines_drawn != s->shown_lines;
     if (s->vga->width != s->tw || s->vga->height != s->th) {
         if (s->tex)
             SDL_DestroyTexture(s->tex);
@@ -100,9 +104,9 @@ static void refresh(SdlUi *s)
                                    s->tw, s->th);
         SDL_RenderSetLogicalSize(s->ren, s->tw, s->th);
         SDL_SetWindowSize(s->win, s->tw, s->th);
-        lines = s->th;
+        changed = true;
     }
-    if (!s->tex || (!lines && !s->dirty))
+    if (!s->tex || (!changed && !s->dirty))
         return;
     SDL_UpdateTexture(s->tex, NULL, s->vga->fb, s->tw * 4);
     SDL_SetRenderDrawColor(s->ren, 0, 0, 0, 255);
@@ -112,6 +116,7 @@ static void refresh(SdlUi *s)
         save_readback(s);
     SDL_RenderPresent(s->ren);
     s->dirty = false;
+    s->shown_lines = s->vga->lines_drawn;
 }
 
 static unsigned sdl_button(uint8_t b)

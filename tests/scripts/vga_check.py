@@ -216,28 +216,33 @@ def text_test(tandem, tdir):
     compare(png, 720, 400, px, "SeaBIOS text screen 80x25 (9x16 cells, VGA BIOS font)")
 
 
-def sdl_test(tandem, tdir):
-    """Under Xvfb: the SDL window shows what screendump shows."""
+def start_xvfb():
+    """(Xvfb process, display number) or (None, None) with no free display;
+    raises OSError when Xvfb cannot run."""
     # An explicit display number away from :0 (which a host X server, or
     # another one sharing the abstract socket namespace, may hold).
-    xvfb, num = None, None
     for n in range(100 + os.getpid() % 300, 100 + os.getpid() % 300 + 20):
         if os.path.exists("/tmp/.X%d-lock" % n):
             continue
-        try:
-            xvfb = subprocess.Popen(["Xvfb", ":%d" % n, "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
-                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        except OSError as e:
-            print("skipped: SDL window test: cannot start Xvfb (%s)" % e)
-            return
+        xvfb = subprocess.Popen(["Xvfb", ":%d" % n, "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         end = time.time() + 5
         while time.time() < end and xvfb.poll() is None and not os.path.exists("/tmp/.X11-unix/X%d" % n):
             time.sleep(0.05)
         if xvfb.poll() is None and os.path.exists("/tmp/.X11-unix/X%d" % n):
-            num = str(n)
-            break
+            return xvfb, str(n)
         xvfb.kill()
         xvfb.wait()
+    return None, None
+
+
+def sdl_test(tandem, tdir):
+    """Under Xvfb: the SDL window shows what screendump shows."""
+    try:
+        xvfb, num = start_xvfb()
+    except OSError as e:
+        print("skipped: SDL window test: cannot start Xvfb (%s)" % e)
+        return
     try:
         if not ok(num is not None, "Xvfb started", "no free display"):
             return

@@ -342,7 +342,7 @@ static void test_corrupt(void)
 }
 
 /* Tandem killed at random points while it writes a qcow2 image (a child
- * process writing random clusters, SIGKILLed after a few ms): the image must
+ * process writing random clusters, SIGKILLed after some writes): the image must
  * open again and `qemu-img check` must find no corruption (leaked clusters
  * are allowed: that is what the write order trades for safety). */
 static void test_crash_safety(void)
@@ -355,18 +355,32 @@ static void test_crash_safety(void)
     for (int round = 0; round < 8; round++) {
         BlockDev *bs = new_qcow2("crash.qcow2", 64 << 20, NULL, NULL);
         blk_close(bs);
+        /* The child reports each finished write on a pipe; the kill comes
+         * after a number of them that grows with the round (not after a
+         * time, which on a loaded host could pass before the first write),
+         * while the child is inside the next write or between writes. */
+        int prog[2];
+        CHECK(pipe(prog) == 0);
         pid_t pid = fork();
         if (pid == 0) {
+            close(prog[0]);
             bs = blk_open(path("crash.qcow2"), NULL, false, false, err, sizeof err);
             uint8_t buf[70000];
             for (unsigned i = 0; bs; i++) {
                 pattern(buf, sizeof buf, i);
                 blk_write(bs, (uint64_t)(i * 2654435761u % (60u << 20)), buf, sizeof buf);
+                if (write(prog[1], "w", 1) != 1)
+                    break;
             }
             _exit(1);
         }
-        usleep(2000 + 3000 * round);
+        close(prog[1]);
+        char c;
+        for (int done = 0; done < 3 + 5 * round && read(prog[0], &c, 1) == 1; done++)
+            ;
+        usleep((useconds_t)(round * 300));
         kill(pid, SIGKILL);
+        close(prog[0]);
         waitpid(pid, NULL, 0);
         struct stat st_img;
         CHECK(stat(path("crash.qcow2"), &st_img) == 0 && st_img.st_size > 5 * 65536);  /* it wrote */

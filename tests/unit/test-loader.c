@@ -159,6 +159,35 @@ static void test_linux_initrd_max(void)
     free(k);
 }
 
+/* screen_info (zero page 0x000-0x011): with a VGA the mode-3 text screen
+ * loader_apply() leaves (what vgacon needs); without one all zero, so
+ * Linux does not look for a VGA console. */
+static void test_linux_screen_info(void)
+{
+    size_t size;
+    uint8_t *k = make_bzimage(&size);
+    for (int vga = 0; vga < 2; vga++) {
+        LoaderInput in = { .mem = mem_of(128 * MiB), .kernel = { "bz", k, size }, .cmdline = "" };
+        in.mem.vga_text = vga;
+        BootPlan p;
+        char err[200];
+        CHECK_EQ(loader_plan(&in, &p, err, sizeof err), 0);
+        const uint8_t *zp = data_at(&p, LOADER_ZERO_PAGE);
+        CHECK(zp != NULL);
+        if (!zp)
+            continue;
+        CHECK_EQ(zp[0x00] | zp[0x01], 0);               /* orig_x, orig_y */
+        CHECK_EQ(zp[0x06], vga ? 3 : 0);                /* orig_video_mode */
+        CHECK_EQ(zp[0x07], vga ? 80 : 0);               /* orig_video_cols */
+        CHECK_EQ(ld_le(zp + 0x0a, 2), vga ? 3u : 0u);   /* orig_video_ega_bx: not 0x10 (CGA) */
+        CHECK_EQ(zp[0x0e], vga ? 25 : 0);               /* orig_video_lines */
+        CHECK_EQ(zp[0x0f], vga ? 1 : 0);                /* orig_video_isVGA */
+        CHECK_EQ(ld_le(zp + 0x10, 2), vga ? 16u : 0u);  /* orig_video_points */
+        loader_plan_free(&p);
+    }
+    free(k);
+}
+
 /* One mutation of a good image and the error it must give. */
 static void expect_linux_error(const char *what, uint8_t *k, size_t size, uint64_t ram, const char *cmdline,
                                LoaderFile *rd, int nrd, const char *want)
@@ -363,6 +392,7 @@ int main(void)
 {
     test_linux_zero_page();
     test_linux_initrd_max();
+    test_linux_screen_info();
     test_linux_errors();
     test_multiboot_aout();
     test_multiboot_elf();

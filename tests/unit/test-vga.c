@@ -246,6 +246,77 @@ static void test_text(void)
     CHECK_EQ((s1 ^ s2) & 0x08, 0x08);
 }
 
+/* A VGA BIOS image with the 8x16 font at `at` (glyph c: c ^ line, except
+ * the blanks NUL and space, 'A' and the solid 0xDB), after a decoy table
+ * that is solid at 0xDB but has no 'A'. */
+static const uint8_t glyph_a16[16] = { 0, 0, 0x10, 0x38, 0x6c, 0xc6, 0xc6, 0xfe,
+                                       0xc6, 0xc6, 0xc6, 0xc6, 0, 0, 0, 0 };
+
+static void make_rom(uint8_t *rom, size_t size, size_t at)
+{
+    for (size_t i = 0; i < size; i++)
+        rom[i] = (uint8_t)(i * 13 + 1);
+    uint8_t *decoy = rom + 0x100;
+    memset(decoy, 0, VGA_FONT16_SIZE);
+    memset(decoy + 0xdb * 16, 0xff, 16);
+    uint8_t *f = rom + at;
+    for (int c = 0; c < 256; c++)
+        for (int l = 0; l < 16; l++)
+            f[c * 16 + l] = (uint8_t)(c ^ l);
+    memset(f, 0, 16);
+    memset(f + 0x20 * 16, 0, 16);
+    memcpy(f + 0x41 * 16, glyph_a16, 16);
+    memset(f + 0xdb * 16, 0xff, 16);
+}
+
+/* The state after POST that the direct kernel loader asks for: mode 3 as the
+ * guest reads it back, a blank screen, the font drawn from plane 2 in the
+ * BIOS's EGA colours (attribute 0x1e: yellow on blue, as dac_set() above
+ * sets them by hand), the underline cursor at the top left. */
+static void test_post_text(void)
+{
+    static uint8_t rom[0x8000];
+    make_rom(rom, sizeof rom, 0x2345);
+    CHECK(vga_rom_font16(rom, sizeof rom) == rom + 0x2345);
+    CHECK(vga_rom_font16(rom, 0x2345 + VGA_FONT16_SIZE - 1) == NULL);   /* cut short */
+    CHECK(vga_rom_font16(NULL, 0) == NULL);
+    set_mode(&mode13);
+    vga_post_text_mode(vga, vga_rom_font16(rom, sizeof rom));
+    CHECK_EQ(inb(0x3cc), 0x67);
+    outb(0x3d4, 0x09);
+    CHECK_EQ(inb(0x3d5), 0x4f);                 /* 16 scan lines per row */
+    outb(0x3ce, 0x06);
+    CHECK_EQ(inb(0x3cf), 0x0e);                 /* B8000, odd/even */
+    CHECK_EQ(rd(0xb8000), ' ');
+    CHECK_EQ(rd(0xb8001), 0x07);
+    CHECK_EQ(rd(0xbfffe), ' ');
+    CHECK_EQ(rd(0xbffff), 0x07);
+    vga_update(vga);
+    CHECK_EQ(vga->width, 720);
+    CHECK_EQ(vga->height, 400);
+    CHECK_EQ(px(719, 399), 0);
+    CHECK_EQ(px(0, 13), rgb6(0x2a, 0x2a, 0x2a));    /* cursor: grey on the blank cell */
+    wr(0xb8000, 'A'); wr(0xb8001, 0x1e);
+    wr(0xb8002, 0x7f); wr(0xb8003, 0x07);
+    vga_update(vga);
+    uint32_t fg = rgb6(0x3f, 0x3f, 0x15), bg = rgb6(0, 0, 0x2a), grey = rgb6(0x2a, 0x2a, 0x2a);
+    int bad = 0;
+    for (int y = 0; y < 16; y++)
+        for (int x = 0; x < 9; x++) {
+            bool on = (y >= 13 && y <= 14) || (x < 8 && (glyph_a16[y] & (0x80 >> x)));
+            bad += px(x, y) != (on ? fg : bg);
+            uint8_t bits = (uint8_t)(0x7f ^ y);
+            bad += px(9 + x, y) != (x < 8 && (bits & (0x80 >> x)) ? grey : 0);
+        }
+    CHECK_EQ(bad, 0);
+    /* Without a font the mode is set all the same, the glyphs blank. */
+    vga_post_text_mode(vga, NULL);
+    wr(0xb8000, 'A');
+    vga_update(vga);
+    CHECK_EQ(vga->width, 720);
+    CHECK_EQ(px(2, 5), 0);
+}
+
 static void test_vbe(void)
 {
     vbe(0, 0xb0c5);
@@ -324,6 +395,7 @@ int main(void)
     test_mode13();
     test_mode12();
     test_text();
+    test_post_text();
     test_vbe();
     test_keymap();
     machine_destroy(&m);
