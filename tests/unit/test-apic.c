@@ -7,6 +7,7 @@
 #include "accel/accel.h"
 #include "hw/apic.h"
 #include "hw/machine.h"
+#include "tests/unit/test-clock.h"
 #include "tests/unit/test.h"
 
 static Machine m;
@@ -18,17 +19,7 @@ static int pic_acks;
 
 static void set_time(uint64_t ns)
 {
-    for (;;) {
-        uint64_t d = clock_next_deadline(&m.clock);
-        if (d > ns)
-            break;
-        if (d > icount)
-            icount = d;
-        clock_run_timers(&m.clock);
-    }
-    if (ns > icount)
-        icount = ns;
-    clock_run_timers(&m.clock);
+    test_clock_advance(&m.clock, &icount, ns);
 }
 
 static void rec_eoi(void *opaque, int vector)

@@ -5,6 +5,7 @@
 
 #include "hw/hpet.h"
 #include "hw/machine.h"
+#include "tests/unit/test-clock.h"
 #include "tests/unit/test.h"
 
 static Machine m;
@@ -15,17 +16,7 @@ static int gsi_level[24], gsi_rises[24];
 
 static void set_time(uint64_t ns)
 {
-    for (;;) {
-        uint64_t d = clock_next_deadline(&m.clock);
-        if (d > ns)
-            break;
-        if (d > icount)
-            icount = d;
-        clock_run_timers(&m.clock);
-    }
-    if (ns > icount)
-        icount = ns;
-    clock_run_timers(&m.clock);
+    test_clock_advance(&m.clock, &icount, ns);
 }
 
 static void rec_isa(void *opaque, int n, int level)

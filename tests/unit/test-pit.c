@@ -7,6 +7,7 @@
 #include "hw/i8254-pit.h"
 #include "hw/machine.h"
 #include "hw/pcspk.h"
+#include "tests/unit/test-clock.h"
 #include "tests/unit/test.h"
 
 static Machine m;
@@ -51,17 +52,7 @@ static int out(int ch) { return status(ch) >> 7; }
 /* Moves time to ns, running timers at their deadlines. */
 static void set_time(uint64_t ns)
 {
-    for (;;) {
-        uint64_t d = clock_next_deadline(&m.clock);
-        if (d > ns)
-            break;
-        if (d > icount)
-            icount = d;
-        clock_run_timers(&m.clock);
-    }
-    if (ns > icount)
-        icount = ns;
-    clock_run_timers(&m.clock);
+    test_clock_advance(&m.clock, &icount, ns);
 }
 
 /* The start of PIT clock tick k. */

@@ -10,6 +10,7 @@
 #include "hw/machine.h"
 #include "hw/mc146818-rtc.h"
 #include "hw/pc-board.h"
+#include "tests/unit/test-clock.h"
 #include "tests/unit/test.h"
 
 #define SEC 1000000000ull
@@ -46,17 +47,7 @@ static void wr(unsigned idx, uint8_t v) { outb(0x70, (uint8_t)idx); outb(0x71, v
 /* Moves time to ns, running timers at their deadlines. */
 static void set_time(uint64_t ns)
 {
-    for (;;) {
-        uint64_t d = clock_next_deadline(&m.clock);
-        if (d > ns)
-            break;
-        if (d > icount)
-            icount = d;
-        clock_run_timers(&m.clock);
-    }
-    if (ns > icount)
-        icount = ns;
-    clock_run_timers(&m.clock);
+    test_clock_advance(&m.clock, &icount, ns);
 }
 
 static void setup_epoch(int64_t epoch)

@@ -12,6 +12,7 @@
 
 #include "hw/machine.h"
 #include "hw/ns16550-uart.h"
+#include "tests/unit/test-clock.h"
 #include "tests/unit/test.h"
 
 #define BASE 0x3f8
@@ -36,17 +37,7 @@ static uint8_t inb(int off) { return (uint8_t)io_read(&m.io, (uint16_t)(BASE + o
 /* Moves time to ns, running timers at their deadlines. */
 static void set_time(uint64_t ns)
 {
-    for (;;) {
-        uint64_t d = clock_next_deadline(&m.clock);
-        if (d > ns)
-            break;
-        if (d > icount)
-            icount = d;
-        clock_run_timers(&m.clock);
-    }
-    if (ns > icount)
-        icount = ns;
-    clock_run_timers(&m.clock);
+    test_clock_advance(&m.clock, &icount, ns);
 }
 static uint64_t now(void) { return icount; }
 static void advance(uint64_t ns) { set_time(icount + ns); }
