@@ -234,15 +234,17 @@ static int read_in_cluster(BlockDev *bs, Qcow2 *q, uint64_t off, uint8_t *buf, s
     return pread_zero_tail(bs->fd, host + (off & (q->cs - 1)), buf, len);
 }
 
-static int qcow2_read(BlockDev *bs, uint64_t off, void *buf, size_t len)
+/* Splits [off, off + len) at cluster boundaries and hands each piece to fn. */
+typedef int (*ClusterFn)(BlockDev *bs, Qcow2 *q, uint64_t off, uint8_t *p, size_t n);
+
+static int per_cluster(BlockDev *bs, uint64_t off, uint8_t *p, size_t len, ClusterFn fn)
 {
     Qcow2 *q = bs->opaque;
-    uint8_t *p = buf;
     while (len) {
         size_t n = q->cs - (off & (q->cs - 1));
         if (n > len)
             n = len;
-        int r = read_in_cluster(bs, q, off, p, n);
+        int r = fn(bs, q, off, p, n);
         if (r < 0)
             return r;
         off += n;
@@ -250,6 +252,11 @@ static int qcow2_read(BlockDev *bs, uint64_t off, void *buf, size_t len)
         len -= n;
     }
     return 0;
+}
+
+static int qcow2_read(BlockDev *bs, uint64_t off, void *buf, size_t len)
+{
+    return per_cluster(bs, off, buf, len, read_in_cluster);
 }
 
 /* ---- allocation and refcounts ---- */
@@ -389,22 +396,14 @@ static int write_in_cluster(BlockDev *bs, Qcow2 *q, uint64_t off, const uint8_t 
     return r;
 }
 
+static int write_piece(BlockDev *bs, Qcow2 *q, uint64_t off, uint8_t *p, size_t n)
+{
+    return write_in_cluster(bs, q, off, p, n);   /* p is only read */
+}
+
 static int qcow2_write(BlockDev *bs, uint64_t off, const void *buf, size_t len)
 {
-    Qcow2 *q = bs->opaque;
-    const uint8_t *p = buf;
-    while (len) {
-        size_t n = q->cs - (off & (q->cs - 1));
-        if (n > len)
-            n = len;
-        int r = write_in_cluster(bs, q, off, p, n);
-        if (r < 0)
-            return r;
-        off += n;
-        p += n;
-        len -= n;
-    }
-    return 0;
+    return per_cluster(bs, off, (uint8_t *)(uintptr_t)buf, len, write_piece);
 }
 
 static int qcow2_flush(BlockDev *bs)
