@@ -169,6 +169,7 @@ typedef struct Kvm {
     bool io_pending;         /* the last exit was I/O or MMIO: KVM_RUN completes it */
     bool inj_pending;        /* KVM_INTERRUPT/KVM_NMI issued, not yet through an entry */
     bool failed;             /* a fatal KVM error was reported */
+    void *step_cpu;          /* interpreter for what KVM cannot emulate (step_on_interp) */
 
     /* fields KVM does not hold */
     uint64_t apic_base;
@@ -1073,6 +1074,87 @@ static void handle_mmio(Kvm *k)
     k->io_pending = true;
 }
 
+/* The instructions step_on_interp() takes (after any legacy/REX prefixes):
+ * RDTSCP, VERR/VERW, CMPXCHG8B/16B and FXSAVE/FXRSTOR/LDMXCSR/STMXCSR
+ * with a memory operand (kernel_fpu_begin()), the MMX/SSE opcodes.  Only
+ * these (GPRs, flags, x87/SSE state and memory, or a fault) for
+ * now: tests/scripts/kvm-guests.sh pins where each guest program stops
+ * under KVM-PVM (DAA, IRET, call gates...); widening this moves those
+ * limits. */
+static bool interp_takes(const uint8_t *b, unsigned n)
+{
+    unsigned i = 0;
+    while (i < n && (b[i] == 0x26 || b[i] == 0x2e || b[i] == 0x36 || b[i] == 0x3e || b[i] == 0x64 ||
+                     b[i] == 0x65 || b[i] == 0x66 || b[i] == 0x67 || b[i] == 0xf0 ||
+                     (b[i] & 0xf0) == 0x40))
+        i++;
+    if (i + 3 > n || b[i] != 0x0f)
+        return false;
+    unsigned op = b[i + 1], modrm = b[i + 2], reg = (modrm >> 3) & 7;
+    return (op == 0x01 && modrm == 0xf9) || (op == 0x00 && (reg == 4 || reg == 5)) ||
+           (op == 0xc7 && reg == 1 && (modrm >> 6) != 3) ||
+           (op == 0xae && reg <= 3 && (modrm >> 6) != 3) ||  /* FXSAVE/FXRSTOR/LDMXCSR/STMXCSR */
+           (op >= 0x10 && op <= 0x17) || (op >= 0x28 && op <= 0x2f) || op == 0x38 || op == 0x3a ||
+           /* MMX/SSE: kernel_fpu_begin() users (crc32c, crypto) */
+           (op >= 0x50 && op <= 0x7f && op != 0x77) || (op >= 0xc2 && op <= 0xc6) || op >= 0xd0;
+}
+
+/* An instruction KVM's emulator cannot do (KVM_INTERNAL_ERROR_EMULATION) runs
+ * on a private interpreter CPU instead: state over, one step, state back.
+ * On VT-x this is rare (MMIO by odd instructions); on KVM-PVM all of ring 0
+ * is emulated and Linux booted under the interpreter uses what the model
+ * offers and KVM's emulator lacks: RDTSCP (rdtsc_ordered(), patched in by
+ * alternatives), VERW on every return to user mode (MDS buffer clearing: the
+ * model does not say MDS_NO), CMPXCHG16B (SLUB's per-CPU freelists); the
+ * same path could take DAA, protected-mode IRET and call gates.  The
+ * interpreter gets no INTR and no NMI, so it runs exactly that instruction (one REP
+ * iteration) or delivers the exception it raises, as the CPU would.
+ * Returns false for other instructions, or when the interpreter cannot start. */
+static bool step_on_interp(Kvm *k, AccelExit *ex)
+{
+    struct kvm_run *run = k->run;
+    unsigned n = run->emulation_failure.insn_size;
+    if (run->emulation_failure.ndata < 2 ||
+        !(run->emulation_failure.flags & KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES) ||
+        !interp_takes(run->emulation_failure.insn_bytes,
+                      n < sizeof run->emulation_failure.insn_bytes ? n : sizeof run->emulation_failure.insn_bytes))
+        return false;
+    if (!k->step_cpu) {
+        char err[128];
+        k->step_cpu = accel_interp_ops.create(k->m, err, sizeof err);
+        if (!k->step_cpu || accel_interp_ops.set_debug(k->step_cpu, NULL, 0, true) < 0)
+            return false;
+    }
+    CpuState s, before;
+    kvm_get_state(k, &s);
+    before = s;
+    accel_interp_ops.set_state(k->step_cpu, &s);
+    *ex = accel_interp_ops.run(k->step_cpu, UINT64_MAX);
+    accel_interp_ops.get_state(k->step_cpu, &s);
+    /* These instructions change only GPRs, RIP, RFLAGS and the x87/SSE state
+     * (and RAM, shared): write back just those.  A full set_state would also
+     * rewrite CR0, EFER and STAR, which KVM-PVM may have set to its own ABI
+     * when the guest entered long mode.  An exception (CS or CR2 changed)
+     * needs the whole state. */
+    struct kvm_regs regs;
+    if (s.seg[SEG_CS].sel != before.seg[SEG_CS].sel || s.cr2 != before.cr2 ||
+        ioctl(k->vcpu_fd, KVM_GET_REGS, &regs) < 0) {
+        kvm_set_state(k, &s);
+        return true;
+    }
+    __u64 *g[16] = { &regs.rax, &regs.rcx, &regs.rdx, &regs.rbx, &regs.rsp, &regs.rbp, &regs.rsi,
+                     &regs.rdi, &regs.r8, &regs.r9, &regs.r10, &regs.r11, &regs.r12, &regs.r13,
+                     &regs.r14, &regs.r15 };
+    for (int i = 0; i < 16; i++)
+        *g[i] = s.regs[i];
+    regs.rip = s.rip;
+    regs.rflags = s.rflags;
+    ioctl(k->vcpu_fd, KVM_SET_REGS, &regs);
+    if (memcmp(s.fxsave, before.fxsave, sizeof s.fxsave) != 0)
+        kvm_set_fpu(k, &s);
+    return true;
+}
+
 static void internal_error(Kvm *k)
 {
     struct kvm_run *run = k->run;
@@ -1292,10 +1374,18 @@ static AccelExit kvm_run_cpu(void *a, uint64_t deadline)
                       (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
             ret = ACCEL_EXIT_REQUEST;
             break;
-        case KVM_EXIT_INTERNAL_ERROR:
+        case KVM_EXIT_INTERNAL_ERROR: {
+            AccelExit ex = ACCEL_EXIT_DEBUG;
+            if (run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION && step_on_interp(k, &ex)) {
+                if (ex != ACCEL_EXIT_SHUTDOWN)
+                    continue;
+                ret = ex;
+                break;
+            }
             internal_error(k);
             ret = ACCEL_EXIT_REQUEST;
             break;
+        }
         default:
             kvm_fatal(k, "unexpected exit %u (%s)", run->exit_reason, exit_name(run->exit_reason));
             ret = ACCEL_EXIT_REQUEST;
@@ -1389,6 +1479,8 @@ static void kvm_destroy(void *a)
         return;
     if (k->m)
         phys_remove_listener(&k->m->mem, map_changed, k);
+    if (k->step_cpu)
+        accel_interp_ops.destroy(k->step_cpu);
     if (k->timer_ok)
         timer_delete(k->timer);
     if (tls_run == k->run)

@@ -2,16 +2,18 @@
 ; from flat protected mode through PAE + 4-level page tables, EFER.LME and
 ; CR0.PG into IA-32e mode and a 64-bit code segment.  Ring 0: FS/GS bases,
 ; SWAPGS, CPUID, CR8, the upper canonical half, an NX fetch #PF, compatibility
-; mode by JMP m16:32 and IRETQ, RETFQ; then SYSRET to ring 3, where 64-bit
+; mode by JMP m16:32 and IRETQ, RETFQ, MTRR/PAT MSRs, a 16-byte LDT
+; descriptor with a base above 4 GiB; then SYSRET to ring 3, where 64-bit
 ; arithmetic, RIP-relative data, a 2 MiB page, CMPXCHG16B, canonical #GP/#SS,
 ; INT3 through an IST gate, a user and a supervisor page, SWAPGS #GP and the
-; SYSRET state are checked; SYSCALL back to ring 0: RDTSCP, MTRR/PAT MSRs, a
-; 16-byte LDT descriptor with a base above 4 GiB, LAR of the 64-bit TSS, a
-; far CALL through a 16-byte call gate, SYSEXIT (REX.W) and SYSENTER, SYSRET
-; to compatibility mode.
-; Ring 3 prints through a buffer that ring 0 flushes (KVM-PVM runs ring 3
-; natively without I/O privilege); the ring-3 selector checks come last in
-; ring 3 (PVM shows its own selectors there: tests/scripts/kvm-guests.sh).
+; SYSRET state are checked; SYSCALL back to ring 0: RDTSCP, PLATFORM_ID and
+; BIOS_SIGN_ID, LAR of the 64-bit TSS, a far CALL through a 16-byte call
+; gate, SYSEXIT (REX.W) and SYSENTER, SYSRET to compatibility mode.
+; Long mode uses Linux's GDT layout, STAR and user RFLAGS (IF set), as KVM-PVM
+; runs ring 3 natively with exactly those; ring 3 prints through a buffer
+; that ring 0 flushes (no I/O privilege there under PVM).  Under PVM the
+; SYSCALL from ring 3 is the limit (tests/scripts/kvm-guests.sh), so the
+; ring-0 checks that KVM's emulator can run come before ring 3.
 %define GUEST_MODE 32
 %include "lib/common.inc"
 
@@ -62,11 +64,22 @@ PF_SS       equ 0x5B0           ; SS after the IRETQ back
 OUTBUF      equ 0x40000         ; output of ring 3, printed by ring 0 (KVM-PVM
                                 ; runs ring 3 without I/O privilege)
 
-; selectors (gdt below): the library's 0x08-0x30, then
-UCODE64     equ 0x3B            ; 0x38 DPL3 64-bit code (SYSRET: STAR[63:48] + 16)
-KCODE64     equ 0x40            ; SYSCALL: STAR[47:32]
-KDATA64     equ 0x48            ; SYSCALL: STAR[47:32] + 8
-SEL_TSS64   equ 0x50            ; 16-byte descriptor
+; selectors of gdt64 (below), loaded on the way into long mode: Linux's
+; x86-64 layout (arch/x86/include/asm/segment.h), which is also what KVM-PVM
+; runs ring 3 with (its hardware user CS/SS are the host's __USER_CS 0x33 and
+; __USER_DS 0x2B, and it wants STAR to name them)
+KCODE64     equ 0x10            ; __KERNEL_CS; SYSCALL: STAR[47:32]
+KDATA64     equ 0x18            ; __KERNEL_DS; SYSCALL: STAR[47:32] + 8
+USER32_CS   equ 0x23            ; __USER32_CS; SYSRET (no REX.W): STAR[63:48]
+USER_DS     equ 0x2B            ; __USER_DS; SYSRET: STAR[63:48] + 8
+UCODE64     equ 0x33            ; __USER_CS; SYSRET (REX.W): STAR[63:48] + 16
+SEL_TSS64   equ 0x40            ; 16-byte descriptor
+SEL_LDT     equ 0x50            ; 16-byte descriptor
+SEL_GATE    equ 0x60            ; 16-byte 64-bit call gate
+; RFLAGS for ring 3 (R11 at SYSRET): IF as Linux's user mode (KVM-PVM runs
+; ring 3 natively with the host's IF = 1, IOPL = 0 whatever R11 says), and
+; every arithmetic flag set, so that only a load from R11 gives this value
+USER_FLAGS  equ 0x0AD7          ; OF IF SF ZF AF PF CF, bit 1
 
 EFER        equ 0xC0000080
 STAR        equ 0xC0000081
@@ -132,8 +145,8 @@ main32:
     jmp KCODE64:long_entry
 
 gdt64_pdesc32:
-    dw gdt_end - gdt - 1
-    dd gdt
+    dw gdt64_end - gdt64 - 1
+    dd gdt64
 
 ; the 64-bit IDT: interrupt gates to stubs64 (vector 3: IST1, DPL3)
 idt64_init:
@@ -294,10 +307,43 @@ compat2_back:
 .rf:
     OKMSG64 "RETF with REX.W"
 
+    ; ------------------------------------------------ MTRRs, PAT
+    mov ecx, 0xFE
+    rdmsr
+    CHECK64 rax, 0x508, "MTRRcap: 8 variable ranges, fixed ranges, WC"
+    mov ecx, 0x200
+    mov eax, 0x100006                           ; PhysBase0: 1 MiB, WB
+    xor edx, edx
+    wrmsr
+    rdmsr
+    CHECK64 rax, 0x100006, "MTRR PhysBase0 reads back"
+    EXPECT64 13, .mtrr_gp
+    mov ecx, 0x200
+    mov eax, 0x100002                           ; memory type 2 is reserved
+    xor edx, edx
+    wrmsr
+.mtrr_gp:
+    CHECK64 qword [X_VEC], 13, "MTRR with a reserved memory type: #GP"
+    mov ecx, 0x277
+    rdmsr
+    shl rdx, 32
+    or rax, rdx
+    CHECK64 rax, 0x0007040600070406, "PAT power-on value"
+    ; ------------------------------------------------ 16-byte LDT descriptor
+    mov rdi, LDT_LIN
+    mov rax, 0x00CF93100000FFFF                 ; data, base 0x100000
+    mov [rdi + 8], rax
+    mov ax, SEL_LDT
+    lldt ax
+    mov ax, 0x0C                                ; LDT entry 1
+    mov fs, ax
+    mov ecx, FS_BASE
+    rdmsr
+    CHECK64 rax, 0x100000, "LLDT: 16-byte descriptor with base 63:32 (FS from the LDT)"
     ; ------------------------------------------------ ring 3 via SYSRET
     mov ecx, STAR
     xor eax, eax
-    mov edx, (0x28 | 3) << 16 | KCODE64         ; SYSRET base 0x2B, SYSCALL base 0x40
+    mov edx, (USER32_CS & ~3) << 16 | KCODE64   ; as Linux: SYSRET base 0x20, SYSCALL 0x10
     wrmsr
     mov ecx, LSTAR
     mov rax, syscall_entry
@@ -309,7 +355,7 @@ compat2_back:
     xor edx, edx
     wrmsr
     mov rcx, user_code
-    mov r11, 0x3002                             ; IOPL 3 (port 0xE9 output)
+    mov r11, USER_FLAGS
     mov rsp, USTACK_TOP
     o64 sysret
 
@@ -430,13 +476,12 @@ user_code:
     swapgs
 .u_gp:
     CHECK64 qword [X_VEC], 13, "SWAPGS at CPL 3: #GP"
-    ; selectors and RFLAGS last: KVM-PVM runs ring 3 with its own user
-    ; selectors and flags
+    ; the SYSRET state (KVM-PVM: hardware CS/SS/RFLAGS, see USER_FLAGS)
     CHECK64 qword [SYSRET_CS], UCODE64, "SYSRET: CS = STAR[63:48] + 16, RPL 3"
-    CHECK64 qword [SYSRET_SS], 0x33, "SYSRET: SS = STAR[63:48] + 8"
-    CHECK64 qword [SYSRET_FL], 0x3002, "SYSRET: RFLAGS from R11"
+    CHECK64 qword [SYSRET_SS], USER_DS, "SYSRET: SS = STAR[63:48] + 8"
+    CHECK64 qword [SYSRET_FL], USER_FLAGS, "SYSRET: RFLAGS from R11"
     CHECK64 qword [PF_CS], UCODE64, "#PF frame: CS of ring 3"
-    CHECK64 qword [PF_SS], 0x33, "IRETQ back to ring 3 reloaded SS"
+    CHECK64 qword [PF_SS], USER_DS, "IRETQ back to ring 3 reloaded SS"
     mov rbp, rsp
     std
     syscall
@@ -458,12 +503,13 @@ syscall_entry:                                  ; ring 0, user RSP
     CHECK64 qword [SYS_CS], KCODE64, "SYSCALL: CS = STAR[47:32]"
     CHECK64 qword [SYS_SS], KDATA64, "SYSCALL: SS = STAR[47:32] + 8"
     CHECK64 qword [SYS_RCX], user_code.after_sc, "SYSCALL: RCX = return RIP"
-    CHECKM64 qword [SYS_R11], 0x3400, 0x3400, "SYSCALL: R11 = RFLAGS (IOPL, DF)"
+    CHECKM64 qword [SYS_R11], 0x0600, 0x0600, "SYSCALL: R11 = RFLAGS (IF, DF)"
     pushfq
     pop rax
-    CHECKM64 rax, 0x400, 0, "SYSCALL: FMASK cleared DF"
+    CHECKM64 rax, 0x600, 0, "SYSCALL: FMASK cleared IF, DF"
     CHECK64 qword [SYS_RSP], rbp, "SYSCALL keeps the user RSP"
-    ; RDTSCP where CPUID reports it (KVM-PVM hosts may not)
+    ; RDTSCP where CPUID reports it (KVM-PVM hosts may not: after the PVM
+    ; limit, so that the check numbers before it are the interpreter's)
     mov eax, 0x80000001
     cpuid
     bt edx, 27
@@ -476,6 +522,7 @@ syscall_entry:                                  ; ring 0, user RSP
     CHECK64 rcx, 0x5A, "RDTSCP: ECX = TSC_AUX"
 .rdtscp_k_done:
     ; ------------------------------------------------ MSRs Linux reads on Intel
+    ; (after the PVM limit: Bochs has neither, and stops here)
     mov ecx, 0x17
     rdmsr
     CHECK64 rax, 0, "IA32_PLATFORM_ID reads 0"
@@ -486,45 +533,13 @@ syscall_entry:                                  ; ring 0, user RSP
     mov edx, 1
     rdmsr
     CHECK64 rdx, 0, "IA32_BIOS_SIGN_ID: microcode revision 0 after a write of 0"
-    ; ------------------------------------------------ MTRRs, PAT
-    mov ecx, 0xFE
-    rdmsr
-    CHECK64 rax, 0x508, "MTRRcap: 8 variable ranges, fixed ranges, WC"
-    mov ecx, 0x200
-    mov eax, 0x100006                           ; PhysBase0: 1 MiB, WB
-    xor edx, edx
-    wrmsr
-    rdmsr
-    CHECK64 rax, 0x100006, "MTRR PhysBase0 reads back"
-    EXPECT64 13, .mtrr_gp
-    mov ecx, 0x200
-    mov eax, 0x100002                           ; memory type 2 is reserved
-    xor edx, edx
-    wrmsr
-.mtrr_gp:
-    CHECK64 qword [X_VEC], 13, "MTRR with a reserved memory type: #GP"
-    mov ecx, 0x277
-    rdmsr
-    shl rdx, 32
-    or rax, rdx
-    CHECK64 rax, 0x0007040600070406, "PAT power-on value"
-    ; ------------------------------------------------ 16-byte LDT descriptor
-    mov rdi, LDT_LIN
-    mov rax, 0x00CF93100000FFFF                 ; data, base 0x100000
-    mov [rdi + 8], rax
-    mov ax, 0x60
-    lldt ax
-    mov ax, 0x0C                                ; LDT entry 1
-    mov fs, ax
-    mov ecx, FS_BASE
-    rdmsr
-    CHECK64 rax, 0x100000, "LLDT: 16-byte descriptor with base 63:32 (FS from the LDT)"
+    ; ------------------------------------------------ LAR, 64-bit call gate
+    ; (KVM's emulator has neither: after the PVM limit)
     mov ax, SEL_TSS64
     xor eax, eax
     mov cx, SEL_TSS64
     lar eax, cx
     CHECKM64 rax, 0xFF00, 0x8B00, "LAR: busy 64-bit TSS"
-    ; ------------------------------------------------ 64-bit call gate
     call dword far [rel gate_ptr]
 .gate_back:
     CHECK64 r12, 0x77AA, "far CALL through a 16-byte call gate"
@@ -532,7 +547,7 @@ syscall_entry:                                  ; ring 0, user RSP
     CHECK64 r14, KCODE64, "  8-byte CS"
     ; ------------------------------------------------ SYSEXIT / SYSENTER
     mov ecx, 0x174                              ; SYSENTER_CS: +32 = UCODE64
-    mov eax, 0x18
+    mov eax, KCODE64
     xor edx, edx
     wrmsr
     mov ecx, 0x175
@@ -560,9 +575,9 @@ sysenter_entry:
     mov [SE_CS2], rax
     mov ax, KDATA64
     mov ss, ax
-    CHECK64 qword [SE_CS], 0x3B, "SYSEXIT with REX.W: CS = SYSENTER_CS + 32, RPL 3"
-    CHECK64 qword [SE_SS], 0x43, "  SS = SYSENTER_CS + 40, RPL 3"
-    CHECK64 qword [SE_CS2], 0x18, "SYSENTER: CS = SYSENTER_CS"
+    CHECK64 qword [SE_CS], UCODE64, "SYSEXIT with REX.W: CS = SYSENTER_CS + 32, RPL 3"
+    CHECK64 qword [SE_SS], KCODE64 + 40 + 3, "  SS = SYSENTER_CS + 40, RPL 3"
+    CHECK64 qword [SE_CS2], KCODE64, "SYSENTER: CS = SYSENTER_CS"
     CHECK64 qword [SE_RSP], RSP0_TOP, "SYSENTER: RSP = SYSENTER_ESP"
     ; ------------------------------------------------ SYSRET to compatibility mode
     mov ecx, 0x176                              ; back through SYSENTER again
@@ -571,15 +586,15 @@ sysenter_entry:
     shr rdx, 32
     wrmsr
     mov rcx, 0xFFFFFFFF00000000 | ABS32(compat_user)   ; ECX only: upper half ignored
-    mov r11, 0x3002
+    mov r11, USER_FLAGS
     mov rsp, USTACK_TOP
     sysret                                      ; no REX.W: CS = STAR[63:48]
 
 sysenter_entry2:
     mov ax, KDATA64
     mov ss, ax
-    CHECK64 qword [SE_CS], 0x2B, "SYSRET without REX.W: compatibility-mode CS = STAR[63:48]"
-    CHECK64 qword [SE_SS], 0x33, "  SS = STAR[63:48] + 8"
+    CHECK64 qword [SE_CS], USER32_CS, "SYSRET without REX.W: compatibility-mode CS = STAR[63:48]"
+    CHECK64 qword [SE_SS], USER_DS, "  SS = STAR[63:48] + 8"
     CHECK64 qword [SE_RSP], 4, "  32-bit code there (48 is DEC EAX)"
     PRINT64 {"PASS", 10}
     xor eax, eax
@@ -592,7 +607,7 @@ near_fn:
     mov eax, 0x42
     ret
 
-gate_target:                                    ; through the call gate at 0x70
+gate_target:                                    ; through the call gate SEL_GATE
     mov r12, 0x77AA
     mov r13, [rsp]
     mov r14, [rsp + 8]
@@ -600,7 +615,7 @@ gate_target:                                    ; through the call gate at 0x70
 
 gate_ptr:
     dd 0                                        ; (ignored: the gate gives it)
-    dw 0x70
+    dw SEL_GATE
 
 ; ------------------------------------------------ compatibility-mode code
 bits 32
@@ -614,7 +629,7 @@ compat2:
     mov edi, 0x77
     jmp KCODE64:compat2_ret64
 compat_user:                                    ; ring 3, compatibility mode
-    mov ax, 0x33                                ; DS was nulled by the returns to ring 3
+    mov ax, USER_DS                             ; DS was nulled by the returns to ring 3
     mov ds, ax
     mov eax, cs
     mov [SE_CS], eax
@@ -869,24 +884,29 @@ align 8
 qdata:  dq 0xCAFEF00DDEADBEEF
 qdata2: dq 0
 
+; the library's GDT for the boot stub and main32
 align 8
 gdt:
+    GDT_STANDARD
+gdt_end:
+
+; the long-mode GDT: Linux's x86-64 layout
+align 8
+gdt64:
     dq 0                                    ; 0x00 null
-    DESC 0, 0xFFFFF, ACC_CODE0, 0xC         ; 0x08 KCODE32 (compatibility mode in IA-32e)
-    DESC 0, 0xFFFFF, ACC_DATA0, 0xC         ; 0x10 KDATA32
-    DESC RAMBASE, 0xFFFF, ACC_CODE0, 0x0    ; 0x18 KCODE16
-    DESC 0, 0xFFFF, ACC_DATA0, 0x0          ; 0x20 KDATA16
-    DESC 0, 0xFFFFF, ACC_CODE3, 0xC         ; 0x28 UCODE32
-    DESC 0, 0xFFFFF, ACC_DATA3, 0xC         ; 0x30 UDATA32
-    DESC 0, 0xFFFFF, ACC_CODE3, 0xA         ; 0x38 UCODE64 (L=1)
-    DESC 0, 0xFFFFF, ACC_CODE0, 0xA         ; 0x40 KCODE64 (L=1)
-    DESC 0, 0xFFFFF, ACC_DATA0, 0xC         ; 0x48 KDATA64
-    DESC TSS64, 0x67, 0x89, 0               ; 0x50 64-bit TSS (16 bytes)
+    DESC 0, 0xFFFFF, ACC_CODE0, 0xC         ; 0x08 KCODE32 (__KERNEL32_CS: compatibility mode)
+    DESC 0, 0xFFFFF, ACC_CODE0, 0xA         ; 0x10 KCODE64 (L=1)
+    DESC 0, 0xFFFFF, ACC_DATA0, 0xC         ; 0x18 KDATA64
+    DESC 0, 0xFFFFF, ACC_CODE3, 0xC         ; 0x20 USER32_CS
+    DESC 0, 0xFFFFF, ACC_DATA3, 0xC         ; 0x28 USER_DS
+    DESC 0, 0xFFFFF, ACC_CODE3, 0xA         ; 0x30 UCODE64 (__USER_CS, L=1)
+    DESC 0, 0xFFFFF, ACC_DATA3, 0xC         ; 0x38 SYSEXIT's SS (SYSENTER_CS + 40)
+    DESC TSS64, 0x67, 0x89, 0               ; 0x40 64-bit TSS (16 bytes)
     dq 0
-    DESC (LDT_LIN & 0xFFFFFFFF), 0x0F, ACC_LDT, 0   ; 0x60 LDT (16 bytes)
+    DESC (LDT_LIN & 0xFFFFFFFF), 0x0F, ACC_LDT, 0   ; 0x50 LDT (16 bytes)
     dd LDT_LIN >> 32, 0
-    dw ABS32(gate_target) & 0xFFFF, KCODE64     ; 0x70 64-bit call gate (16 bytes)
+    dw ABS32(gate_target) & 0xFFFF, KCODE64     ; 0x60 64-bit call gate (16 bytes)
     db 0, 0x8C
     dw ABS32(gate_target) >> 16
     dd 0, 0
-gdt_end:
+gdt64_end:

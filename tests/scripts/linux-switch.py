@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""The demo Linux guest switched between backends and snapshotted, for
+tests/scripts/linux-switch.slow.sh (see its header for what and why).
+
+  linux-switch.py DIR N TANDEM ARGS...
+
+ARGS are the machine (-m, -kernel/-initrd/-append ...); this adds -accel,
+-serial stdio, -display none and -monitor unix:DIR/NAME.sock.  N is the
+shell loop's iteration count.  Prints "ok - ..." / "FAIL - ..." lines and
+the measured numbers; exit status = number of failures."""
+import os
+import re
+import select
+import socket
+import subprocess
+import sys
+import time
+
+PROMPT = b"tandem-demo# "
+fails = 0
+BOOT_TIMEOUT = float(os.environ.get("LINUX_BOOT_TIMEOUT", "900"))
+# KVM-PVM host (no VT-x/AMD-V): Linux's user-mode SYSCALL cannot run on KVM
+PVM = os.environ.get("LINUX_SWITCH_PVM") == "1"
+
+
+def ok(cond, what, detail=""):
+    global fails
+    if not cond:
+        fails += 1
+    print(("ok - " if cond else "FAIL - ") + what + ("" if cond or not detail else ": " + detail))
+    sys.stdout.flush()
+    return cond
+
+
+class Mon:
+    """The monitor over its unix socket: one command, its output."""
+
+    def __init__(self, path):
+        self.s = socket.socket(socket.AF_UNIX)
+        end = time.time() + 30
+        while True:
+            try:
+                self.s.connect(path)
+                break
+            except OSError:
+                if time.time() > end:
+                    raise
+                time.sleep(0.05)
+        self.buf = b""
+        self.until(b"(tandem) ")
+
+    def until(self, marker, timeout=120):
+        end = time.time() + timeout
+        while marker not in self.buf:
+            self.s.settimeout(max(0.01, end - time.time()))
+            data = self.s.recv(65536)
+            if not data:
+                raise EOFError("monitor closed")
+            self.buf += data
+        i = self.buf.index(marker) + len(marker)
+        out, self.buf = self.buf[:i], self.buf[i:]
+        return out[: -len(marker)].decode(errors="replace").strip()
+
+    def cmd(self, line):
+        self.s.sendall(line.encode() + b"\n")
+        return self.until(b"(tandem) ")
+
+
+class Guest:
+    """One tandem process: COM1 on its stdin/stdout, the monitor on a socket."""
+
+    def __init__(self, d, name, tandem, machine, accel, extra=()):
+        self.name, self.log = name, os.path.join(d, name)
+        sock = self.log + ".sock"
+        if os.path.exists(sock):
+            os.unlink(sock)
+        cmd = [tandem, "-accel", accel, "-display", "none", "-serial", "stdio", "-no-reboot",
+               "-monitor", "unix:%s,server,nowait" % sock] + machine + list(extra)
+        self.out = open(self.log + ".out", "wb")
+        self.p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=open(self.log + ".err", "wb"))
+        self.buf, self.pos, self.start = b"", 0, time.time()
+        self.mon = Mon(sock)
+
+    def expect(self, pattern, secs):
+        """COM1 output up to pattern (after the last match), or None."""
+        rx, end = re.compile(pattern), time.time() + secs
+        while True:
+            m = rx.search(self.buf, self.pos)
+            if m:
+                self.pos = m.end()
+                return m
+            left = end - time.time()
+            if left <= 0:
+                return None
+            r, _, _ = select.select([self.p.stdout], [], [], min(left, 0.05))
+            if r:
+                data = os.read(self.p.stdout.fileno(), 65536)
+                if not data:
+                    return None
+                self.buf += data
+                self.out.write(data)
+                self.out.flush()
+
+    def type(self, line):
+        self.p.stdin.write(line.encode() + b"\n")
+        self.p.stdin.flush()
+
+    def tail(self):
+        err = open(self.log + ".err", "rb").read().decode("latin-1")
+        return "\n--- %s COM1 tail:\n%s\n--- stderr:\n%s" % (
+            self.name, self.buf[-800:].decode("latin-1"), err[-1500:])
+
+    def shell(self, cmd, pattern, secs=120):
+        """Types cmd; returns the match of pattern (then waits for the prompt)."""
+        self.type(cmd)
+        m = self.expect(pattern, secs)
+        if m and not self.expect(re.escape(PROMPT), 60):
+            return None
+        return m
+
+    def stop(self):
+        try:
+            self.mon.cmd("quit")
+            self.p.wait(30)
+        except Exception:  # noqa: BLE001 - it is going away whatever happened
+            self.p.kill()
+            self.p.wait()
+
+
+def expected_sum(n):
+    s = 0
+    for i in range(n):
+        s = (s * 31 + i) % 1000003
+    return s
+
+
+def loop(n):
+    return ("i=0; s=0; while [ $i -lt %d ]; do s=$(( (s * 31 + i) %% 1000003 )); "
+            "i=$((i+1)); done; echo sum=$s" % n)
+
+
+SUM = rb"sum=(\d+)\r?\n|Segmentation fault"
+
+
+def compute(g, n, switch_ms=0, switch_secs=0.0):
+    """Runs the loop; with switch_ms, 'accel kvm'/'accel interp' alternately
+    every switch_ms for the first switch_secs, ending on the interpreter
+    (KVM-PVM: the shell's final write() must not run there, see the .sh).
+    Returns (sum or None, seconds, switches, switch times in ms by target,
+    bad monitor reply)."""
+    g.type(loop(n))
+    t0, nsw, bad, times = time.time(), 0, "", {"kvm": [], "interp": []}
+    while True:
+        m = g.expect(SUM, switch_ms / 1000.0 if switch_ms else 180)
+        if m or bad or time.time() - t0 > 180:
+            break
+        on_kvm = nsw % 2 == 1
+        if switch_ms and (time.time() - t0 < switch_secs or on_kvm):
+            to = "interp" if on_kvm else "kvm"
+            ts = time.time()
+            reply = g.mon.cmd("accel " + to)
+            times[to].append((time.time() - ts) * 1000)
+            if reply != "accelerator: " + to:
+                bad = reply
+            nsw += 1
+    secs = time.time() - t0
+    g.expect(re.escape(PROMPT), 60)
+    return (int(m.group(1)) if m and m.group(1) else None), secs, nsw, times, bad
+
+
+def answers(g, what):
+    m = g.shell("echo $((6*7))", rb"\r?\n42\r?\n", 120)
+    ok(m is not None, what, "" if m else g.tail())
+    return m is not None
+
+
+def main():
+    d, n, tandem, machine = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+    want = expected_sum(n)
+    snap_i, snap_k = os.path.join(d, "at-prompt-interp.snap"), os.path.join(d, "at-prompt-kvm.snap")
+    # LINUX_SWITCH_START=FILE: start from a snapshot taken at the prompt
+    # instead of booting (for debugging; the boot takes a minute or more)
+    start = os.environ.get("LINUX_SWITCH_START")
+    g = Guest(d, "boot", tandem, machine, "interp", ["-loadvm", start] if start else [])
+    if start:
+        g.type("")
+    if not ((start or g.expect(rb"tandem-demo: init started", BOOT_TIMEOUT)) and
+            g.expect(re.escape(PROMPT), 120)):
+        ok(False, "boot to the shell under the interpreter", g.tail())
+        g.stop()
+        return fails
+    ok(True, "shell prompt under the interpreter (%.0f s after start)" % (time.time() - g.start))
+    answers(g, "interp: the shell answers")
+    g.type("dmesg -n 8")   # user-mode faults (segfault lines) on the console
+    g.expect(re.escape(PROMPT), 60)
+    ts = time.time()
+    r = g.mon.cmd("savevm " + snap_i)
+    ok(r == "", "interp: savevm at the shell prompt (%.2f s, %d KiB)"
+       % (time.time() - ts, os.path.getsize(snap_i) // 1024 if os.path.exists(snap_i) else 0), r)
+
+    s, secs, _, _, _ = compute(g, n, 0)
+    ok(s == want, "interp, no switches: sum=%s in %.1f s (python: %d)" % (s, secs, want), g.tail())
+    s, secs, nsw, times, bad = compute(g, n, 300, 2.0)
+    lim = re.search(rb"segfault at (\w+) ip \1 ", g.buf) if PVM and s != want else None
+    if lim:
+        print("known limit (KVM-PVM) - %d switches: the shell's SYSCALL on KVM landed at LSTAR "
+              "0x%s with CPL 3 (page fault on the kernel's entry_SYSCALL_64, SIGSEGV)"
+              % (nsw, lim.group(1).decode()))
+        g.type("")
+        g.expect(re.escape(PROMPT), 60)
+    else:
+        ok(s == want and nsw >= 6 and not bad,
+           "%d switches every 300 ms while computing: sum=%s in %.1f s (python: %d); "
+           "to kvm %.0f-%.0f ms, to interp %.0f-%.0f ms"
+           % (nsw, s, secs, want, min(times["kvm"] or [0]), max(times["kvm"] or [0]),
+              min(times["interp"] or [0]), max(times["interp"] or [0])), bad or g.tail())
+    r = g.mon.cmd("accel kvm")
+    ok(r == "accelerator: kvm", "switch to kvm at the prompt", r)
+    if PVM:
+        time.sleep(1)   # the guest idles on KVM (timer interrupts), no system call
+    elif answers(g, "kvm: the shell answers"):
+        s, secs, _, _, _ = compute(g, n)
+        ok(s == want, "kvm, no switches: sum=%s in %.1f s" % (s, secs), g.tail())
+    ts = time.time()
+    r = g.mon.cmd("savevm " + snap_k)
+    ok(r == "", "kvm: savevm at the shell prompt (%.2f s)" % (time.time() - ts), r)
+    g.stop()
+
+    for snap, frm, to in ((snap_i, "interp", "kvm"), (snap_k, "kvm", "interp")):
+        if not os.path.exists(snap):
+            continue
+        g = Guest(d, "loadvm-" + to, tandem, machine, to, ["-loadvm", snap])
+        what = "savevm under %s, -loadvm under %s" % (frm, to)
+        if to == "kvm" and PVM:
+            time.sleep(1)
+            r = g.mon.cmd("accel interp")
+            ok(r == "accelerator: interp" and g.p.poll() is None,
+               what + ": runs 1 s, then to interp", r)
+            what += " (then interp)"
+        if answers(g, what + ": the shell answers"):
+            s, secs, _, _, _ = compute(g, n)
+            ok(s == want, "%s: sum=%s in %.1f s" % (what, s, secs), g.tail())
+        g.stop()
+    return fails
+
+
+if __name__ == "__main__":
+    sys.exit(main())
