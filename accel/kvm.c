@@ -1076,7 +1076,7 @@ static void handle_mmio(Kvm *k)
 
 /* The instructions step_on_interp() takes (after any legacy/REX prefixes):
  * RDTSCP, VERR/VERW, CMPXCHG8B/16B and FXSAVE/FXRSTOR/LDMXCSR/STMXCSR
- * with a memory operand (kernel_fpu_begin()), the MMX/SSE opcodes.  Only
+ * with a memory operand (kernel_fpu_begin()), the MMX/SSE opcodes, FWAIT.  Only
  * these (GPRs, flags, x87/SSE state and memory, or a fault) for
  * now: tests/scripts/kvm-guests.sh pins where each guest program stops
  * under KVM-PVM (DAA, IRET, call gates...); widening this moves those
@@ -1088,6 +1088,8 @@ static bool interp_takes(const uint8_t *b, unsigned n)
                      b[i] == 0x65 || b[i] == 0x66 || b[i] == 0x67 || b[i] == 0xf0 ||
                      (b[i] & 0xf0) == 0x40))
         i++;
+    if (i < n && b[i] == 0x9b)      /* FWAIT: the kernel's FPU save paths */
+        return true;
     if (i + 3 > n || b[i] != 0x0f)
         return false;
     unsigned op = b[i + 1], modrm = b[i + 2], reg = (modrm >> 3) & 7;

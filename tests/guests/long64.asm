@@ -16,6 +16,10 @@
 ; ring-0 checks that KVM's emulator can run come before ring 3.
 %define GUEST_MODE 32
 %include "lib/common.inc"
+%include "lib/long64.inc"
+%macro RING3_FAIL 0
+    syscall                     ; check64 from ring 3: the kernel prints, exits
+%endmacro
 
 PML4        equ 0x20000
 PDPT        equ 0x21000
@@ -34,24 +38,11 @@ NXPG        equ 0x31000         ; execute-disable page
 CMPX        equ 0x32000         ; CMPXCHG16B operand
 HIGH_HALF   equ 0xFFFF800000000000  ; PML4[256]: the same first GiB
 
-; 64-bit exception record (the 32-bit library's EXC_* hold 32-bit values)
-X_VEC       equ 0x500
-X_ERR       equ 0x508
-X_RIP       equ 0x510
-X_CS        equ 0x518
-X_RFLAGS    equ 0x520
-X_RSP       equ 0x528
-X_SS        equ 0x530
-X_CR2       equ 0x538
-X_HRSP      equ 0x540           ; handler RSP at entry
-X_EXPECT    equ 0x548
-X_RESUME    equ 0x550
 SYS_RCX     equ 0x560
 SYS_R11     equ 0x568
 SYS_RSP     equ 0x570
 SYS_CS      equ 0x578
 SYS_SS      equ 0x580
-OUTPOS      equ 0x588           ; bytes in OUTBUF
 SE_CS       equ 0x5B8           ; SYSEXIT/SYSENTER results
 SE_SS       equ 0x5C0
 SE_CS2      equ 0x5C8
@@ -61,8 +52,6 @@ SYSRET_CS   equ 0x598
 SYSRET_SS   equ 0x5A0
 PF_CS       equ 0x5A8           ; CS in the #PF frame from ring 3
 PF_SS       equ 0x5B0           ; SS after the IRETQ back
-OUTBUF      equ 0x40000         ; output of ring 3, printed by ring 0 (KVM-PVM
-                                ; runs ring 3 without I/O privilege)
 
 ; selectors of gdt64 (below), loaded on the way into long mode: Linux's
 ; x86-64 layout (arch/x86/include/asm/segment.h), which is also what KVM-PVM
@@ -172,43 +161,6 @@ idt64_init:
 
 ; ===========================================================================
 bits 64
-; CHECK64 actual, expected, "description" (actual may not be rbx; expected
-; not rax): 64-bit compare, prints "ok N - ..." or fails.
-%macro CHECK64 3
-    push rax
-    push rbx
-    mov rax, %1
-    mov rbx, %2
-    call check64
-    db %3, 0
-    pop rbx
-    pop rax
-%endmacro
-%macro CHECKM64 4
-    push rax
-    push rbx
-    mov rax, %1
-    and rax, %2
-    mov rbx, %3
-    call check64
-    db %4, 0
-    pop rbx
-    pop rax
-%endmacro
-%macro OKMSG64 1
-    CHECK64 0, 0, %1
-%endmacro
-%macro PRINT64 1
-    call print_inline64
-    db %1, 0
-%endmacro
-; EXPECT64 vector, resume
-%macro EXPECT64 2
-    mov qword [X_EXPECT], %1
-    mov rax, %2
-    mov [X_RESUME], rax
-    mov qword [X_VEC], -1
-%endmacro
 
 long_entry:
     mov ax, KDATA64
@@ -655,226 +607,7 @@ compat_ptr:
     dd compat_entry
     dw KCODE32
 
-; ------------------------------------------------ 64-bit library
-; exception stubs: push error code (if the CPU does not), vector, jump
-STUB_SIZE equ 16
-%macro STUB64 1
-%%s:
-%if %1 == 8 || (%1 >= 10 && %1 <= 14) || %1 == 17
-%else
-    push strict qword 0
-%endif
-    push strict qword %1
-    jmp strict near exc64
-    times STUB_SIZE - ($ - %%s) nop
-%endmacro
-align 16
-stubs64:
-%assign v 0
-%rep 32
-    STUB64 v
-%assign v v+1
-%endrep
-
-; stack: vec, err, rip, cs, rflags, rsp, ss
-exc64:
-    push rax
-    lea rax, [rsp + 8]
-    mov [X_HRSP], rax
-    mov rax, [rsp + 8]
-    cmp rax, [X_EXPECT]
-    jne .unexpected
-    mov [X_VEC], rax
-    mov rax, [rsp + 16]
-    mov [X_ERR], rax
-    mov rax, [rsp + 24]
-    mov [X_RIP], rax
-    mov rax, [rsp + 32]
-    mov [X_CS], rax
-    mov rax, [rsp + 40]
-    mov [X_RFLAGS], rax
-    mov rax, [rsp + 48]
-    mov [X_RSP], rax
-    mov rax, [rsp + 56]
-    mov [X_SS], rax
-    mov rax, cr2
-    mov [X_CR2], rax
-    mov qword [X_EXPECT], -1
-    mov rax, [X_RESUME]
-    test rax, rax
-    jz .ret
-    mov [rsp + 24], rax
-.ret:
-    pop rax
-    add rsp, 16
-    iretq
-.unexpected:
-    call flush64
-    PRINT64 "# unexpected exception "
-    mov rax, [rsp + 8]
-    call puthex64
-    PRINT64 " error "
-    mov rax, [rsp + 16]
-    call puthex64
-    PRINT64 " at "
-    mov rax, [rsp + 32]
-    call puthex64
-    PRINT64 ":"
-    mov rax, [rsp + 24]
-    call puthex64
-    PRINT64 {10, "FAIL: unexpected exception", 10}
-    mov eax, 2
-    mov dx, 0xF4
-    out dx, eax
-.h: hlt
-    jmp .h
-
-; at CPL 3 the character goes to OUTBUF (flush64 prints it from ring 0)
-putc64:
-    push rdx
-    mov dx, cs
-    test dl, 3
-    jnz .buf
-    mov dx, 0xE9
-    out dx, al
-    pop rdx
-    ret
-.buf:
-    mov rdx, [OUTPOS]
-    mov [OUTBUF + rdx], al
-    inc qword [OUTPOS]
-    pop rdx
-    ret
-
-flush64:
-    push rax
-    push rcx
-    push rdx
-    xor ecx, ecx
-    mov dx, 0xE9
-.l: cmp rcx, [OUTPOS]
-    jae .d
-    mov al, [OUTBUF + rcx]
-    out dx, al
-    inc rcx
-    jmp .l
-.d: mov qword [OUTPOS], 0
-    pop rdx
-    pop rcx
-    pop rax
-    ret
-
-; prints the string at [rsi], rsi past its NUL
-puts64:
-    push rax
-.l: mov al, [rsi]
-    inc rsi
-    test al, al
-    jz .d
-    call putc64
-    jmp .l
-.d: pop rax
-    ret
-
-print_inline64:
-    pushfq
-    push rsi
-    mov rsi, [rsp + 16]
-    call puts64
-    mov [rsp + 16], rsi
-    pop rsi
-    popfq
-    ret
-
-puthex64:
-    push rax
-    push rcx
-    mov ecx, 16
-.l: rol rax, 4
-    push rax
-    and al, 0x0F
-    add al, '0'
-    cmp al, '9'
-    jbe .p
-    add al, 'A' - '0' - 10
-.p: call putc64
-    pop rax
-    loop .l
-    pop rcx
-    pop rax
-    ret
-
-putdec64:
-    push rax
-    push rcx
-    push rdx
-    push rbx
-    xor ecx, ecx
-    mov ebx, 10
-.d: xor edx, edx
-    div rbx
-    push rdx
-    inc ecx
-    test rax, rax
-    jnz .d
-.p: pop rax
-    add al, '0'
-    call putc64
-    loop .p
-    pop rbx
-    pop rdx
-    pop rcx
-    pop rax
-    ret
-
-; check64: rax = actual, rbx = expected, description inline after the call
-check64:
-    pushfq
-    push rsi
-    push rax
-    inc dword [TESTNUM]
-    cmp rax, rbx
-    jne .fail
-    PRINT64 "ok "
-    mov eax, [TESTNUM]
-    call putdec64
-    PRINT64 " - "
-    mov rsi, [rsp + 24]
-    call puts64
-    mov [rsp + 24], rsi
-    PRINT64 {10}
-    pop rax
-    pop rsi
-    popfq
-    ret
-.fail:
-    PRINT64 "not ok "
-    mov eax, [TESTNUM]
-    call putdec64
-    PRINT64 " - "
-    mov rsi, [rsp + 24]
-    call puts64
-    PRINT64 ": got 0x"
-    mov rax, [rsp]
-    call puthex64
-    PRINT64 ", expected 0x"
-    mov rax, rbx
-    call puthex64
-    PRINT64 {10, "FAIL: check "}
-    mov eax, [TESTNUM]
-    call putdec64
-    PRINT64 {10}
-    mov ax, cs
-    test al, 3
-    jz fail64
-    mov eax, 0xFA11                             ; ring 3: the kernel prints and exits
-    syscall
-fail64:
-    mov eax, 1
-    mov dx, 0xF4
-    out dx, eax
-.h: hlt
-    jmp .h
+%include "lib/long64-lib.inc"
 
 idt64_pdesc:
     dw 32 * 16 - 1

@@ -9,10 +9,12 @@
 #
 # KVM without VT-x/AMD-V (KVM-PVM) runs only 64-bit ring-3 code natively and
 # emulates everything else with KVM's instruction emulator, which has gaps, and
-# it cannot run 32-bit paging at all; no program here gets through whole.  So
-# each one must pass every check that the interpreter passes up to its first
-# known PVM limit (the "ok" lines must be the interpreter's, in order, at
-# least as many as listed) and then stop with exactly that limit:
+# it cannot run 32-bit paging at all.  user64 (64-bit ring 3 under a small
+# kernel: interrupts, exceptions, INVLPG) and the programs without a limit
+# below must pass whole.  Each other one must pass every check that the
+# interpreter passes up to its first known PVM limit (the "ok" lines must be
+# the interpreter's, in order, at least as many as listed) and then stop with
+# exactly that limit:
 #
 #   realmode      DAA: not in KVM's instruction emulator
 #   integer, pmode, exceptions, farsys

@@ -169,10 +169,147 @@ def compute(g, n, switch_ms=0, switch_secs=0.0):
     return (int(m.group(1)) if m and m.group(1) else None), secs, nsw, times, bad
 
 
+def expected_sumloop(n):
+    """sumloop.asm's computation (slow in python: for small n, or when the
+    host cannot run the program itself)."""
+    m64 = (1 << 64) - 1
+    a, b, l0, l1, f = 0x0123456789ABCDEF, 1, 0, 0, 0
+    for i in range(n):
+        a = (a * 6364136223846793005 + i) & m64
+        b ^= a
+        b = (((b << 13) | (b >> 51)) + i) & m64
+        l0, l1 = l1, (l0 + a) & m64
+        f += i & 0xFFFF
+    return "%016x" % (a ^ b ^ l0 ^ l1 ^ f)
+
+
+SUMLOOP = rb"sum=([0-9a-f]{16})\r?\n|sumloop: busy\r?\n"
+
+
+class Accel:
+    """Backend switches through the monitor, counted and timed."""
+
+    def __init__(self, g, now):
+        self.g, self.now, self.n, self.bad = g, now, 0, ""
+        self.times = {"kvm": [], "interp": []}
+
+    def to(self, target):
+        if self.now == target:
+            return
+        ts = time.time()
+        reply = self.g.mon.cmd("accel " + target)
+        self.times[target].append((time.time() - ts) * 1000)
+        if reply != "accelerator: " + target:
+            self.bad = self.bad or reply
+        self.now, self.n = target, self.n + 1
+
+    def summary(self):
+        t = self.times
+        return "to kvm %.0f-%.0f ms, to interp %.0f-%.0f ms" % (
+            min(t["kvm"] or [0]), max(t["kvm"] or [0]), min(t["interp"] or [0]), max(t["interp"] or [0]))
+
+
+def ask(g, acc):
+    """Moves to the interpreter (the program's answer is a system call) and
+    asks sumloop: its sum (hex string), "busy", or None (no answer)."""
+    acc.to("interp")
+    g.type("")
+    m = g.expect(SUMLOOP, 120)
+    if not m:
+        return None
+    return m.group(1).decode() if m.group(1) else "busy"
+
+
+def sumloop_finish(g, acc, on, switch_ms=0, phase=2.0, limit=600):
+    """Lets a started sumloop run: phases of `phase` s on `on` (with
+    switch_ms: toggling every switch_ms), each ended by ask(), until the sum.
+    Returns (sum or None, seconds)."""
+    t0, s = time.time(), "busy"
+    while s == "busy" and not acc.bad and time.time() - t0 < limit:
+        acc.to(on)
+        end = time.time() + phase
+        while switch_ms and time.time() < end and not acc.bad:
+            time.sleep(switch_ms / 1000.0)
+            acc.to("kvm" if acc.now == "interp" else "interp")
+        time.sleep(max(0.0, end - time.time()))
+        s = ask(g, acc)
+    secs = time.time() - t0
+    g.expect(re.escape(PROMPT), 60)
+    return (None if s == "busy" else s), secs
+
+
+def sumloop(g, n, acc, on="interp", switch_ms=0, save=None):
+    """/sumloop n from the shell (on the interpreter), then run on `on`
+    (see sumloop_finish).  With save=FILE: savevm just after the move to
+    `on`, then ask() must say busy (the snapshot is mid-computation).
+    Returns (sum or None, seconds, savevm problem or "")."""
+    g.type("/sumloop %d" % n)
+    if not g.expect(rb"sumloop: start\r?\n", 120):
+        return None, 0.0, "no start line"
+    problem = ""
+    if save:
+        acc.to(on)
+        problem = g.mon.cmd("savevm " + save)
+        state = ask(g, acc)
+        if state != "busy":
+            problem = problem or "after the savevm sumloop answered %r, not busy" % state
+    s, secs = sumloop_finish(g, acc, on, switch_ms)
+    return s, secs, problem
+
+
 def answers(g, what):
     m = g.shell("echo $((6*7))", rb"\r?\n42\r?\n", 120)
     ok(m is not None, what, "" if m else g.tail())
     return m is not None
+
+
+def sumloop_want():
+    """(N, expected sum): the host CPU's answer (the .sh runs sumloop on the
+    host), checked against python's model for a small N."""
+    n = int(os.environ.get("SUMLOOP_N", "30000000"))
+    small = os.environ.get("SUMLOOP_SMALL", "")
+    ok(small == expected_sumloop(1000), "sumloop 1000 on the host CPU: %s (python: %s)"
+       % (small, expected_sumloop(1000)))
+    return n, os.environ.get("SUMLOOP_SUM") or expected_sumloop(n)
+
+
+def sumloop_phase(g, d, n, want):
+    """sumloop (no system call while it computes, see sumloop.asm) on the
+    interpreter, on KVM, switched every 300 ms, and snapshotted in the
+    middle under each backend (for sumloop_resume)."""
+    for on in ("interp", "kvm"):
+        acc = Accel(g, "interp")
+        s, secs, _ = sumloop(g, n, acc, on)
+        ok(s == want and not acc.bad, "sumloop %d on %s: sum=%s in %.1f s (host CPU: %s)"
+           % (n, on, s, secs, want), acc.bad or g.tail())
+    acc = Accel(g, "interp")
+    s, secs, _ = sumloop(g, n, acc, "interp", switch_ms=300)
+    ok(s == want and acc.n >= 6 and not acc.bad,
+       "sumloop %d switched %d times every 300 ms while computing: sum=%s in %.1f s; %s"
+       % (n, acc.n, s, secs, acc.summary()), acc.bad or g.tail())
+    for on in ("interp", "kvm"):
+        snap = os.path.join(d, "sumloop-%s.snap" % on)
+        acc = Accel(g, "interp")
+        s, secs, problem = sumloop(g, n, acc, on, save=snap)
+        ok(s == want and not problem and not acc.bad,
+           "sumloop on %s, savevm in the middle: sum=%s" % (on, s), problem or acc.bad or g.tail())
+
+
+def sumloop_resume(d, tandem, machine, n, want):
+    """Each mid-computation snapshot resumed under the other backend: the
+    program computes on there and gives the right sum; then the shell
+    answers (on the interpreter, see sumloop.asm)."""
+    for frm, to in (("interp", "kvm"), ("kvm", "interp")):
+        snap = os.path.join(d, "sumloop-%s.snap" % frm)
+        if not os.path.exists(snap):
+            continue
+        g = Guest(d, "sumloop-" + to, tandem, machine, to, ["-loadvm", snap])
+        acc = Accel(g, to)
+        s, secs = sumloop_finish(g, acc, to)
+        ok(s == want and not acc.bad, "sumloop savevm'd under %s, -loadvm under %s: sum=%s after %.1f s"
+           % (frm, to, s, secs), acc.bad or g.tail())
+        answers(g, "  then the shell answers on the interpreter")
+        g.stop()
 
 
 def main():
@@ -215,6 +352,8 @@ def main():
            "to kvm %.0f-%.0f ms, to interp %.0f-%.0f ms"
            % (nsw, s, secs, want, min(times["kvm"] or [0]), max(times["kvm"] or [0]),
               min(times["interp"] or [0]), max(times["interp"] or [0])), bad or g.tail())
+    sumloop_n, sumloop_sum = sumloop_want()
+    sumloop_phase(g, d, sumloop_n, sumloop_sum)
     r = g.mon.cmd("accel kvm")
     ok(r == "accelerator: kvm", "switch to kvm at the prompt", r)
     if PVM:
@@ -227,6 +366,7 @@ def main():
     ok(r == "", "kvm: savevm at the shell prompt (%.2f s)" % (time.time() - ts), r)
     g.stop()
 
+    sumloop_resume(d, tandem, machine, sumloop_n, sumloop_sum)
     for snap, frm, to in ((snap_i, "interp", "kvm"), (snap_k, "kvm", "interp")):
         if not os.path.exists(snap):
             continue
