@@ -101,23 +101,7 @@ main32:
 
     ; the 8259 pair initialised (vectors 0x20/0x28) and fully masked: every
     ; interrupt below comes through the APICs
-    mov al, 0x11
-    out 0x20, al
-    out 0xA0, al
-    mov al, 0x20
-    out 0x21, al
-    mov al, 0x28
-    out 0xA1, al
-    mov al, 4
-    out 0x21, al
-    mov al, 2
-    out 0xA1, al
-    mov al, 1
-    out 0x21, al
-    out 0xA1, al
-    mov al, 0xFF
-    out 0x21, al
-    out 0xA1, al
+    PIC_MASK_ALL
 
     mov dword [LAPIC + 0xF0], 0x1FF            ; SVR: enabled, spurious 0xFF
     mov dword [LAPIC + 0x80], 0                ; TPR

@@ -53,16 +53,6 @@ SYSRET_SS   equ 0x5A0
 PF_CS       equ 0x5A8           ; CS in the #PF frame from ring 3
 PF_SS       equ 0x5B0           ; SS after the IRETQ back
 
-; selectors of gdt64 (below), loaded on the way into long mode: Linux's
-; x86-64 layout (arch/x86/include/asm/segment.h), which is also what KVM-PVM
-; runs ring 3 with (its hardware user CS/SS are the host's __USER_CS 0x33 and
-; __USER_DS 0x2B, and it wants STAR to name them)
-KCODE64     equ 0x10            ; __KERNEL_CS; SYSCALL: STAR[47:32]
-KDATA64     equ 0x18            ; __KERNEL_DS; SYSCALL: STAR[47:32] + 8
-USER32_CS   equ 0x23            ; __USER32_CS; SYSRET (no REX.W): STAR[63:48]
-USER_DS     equ 0x2B            ; __USER_DS; SYSRET: STAR[63:48] + 8
-UCODE64     equ 0x33            ; __USER_CS; SYSRET (REX.W): STAR[63:48] + 16
-SEL_TSS64   equ 0x40            ; 16-byte descriptor
 SEL_LDT     equ 0x50            ; 16-byte descriptor
 SEL_GATE    equ 0x60            ; 16-byte 64-bit call gate
 ; RFLAGS for ring 3 (R11 at SYSRET): IF as Linux's user mode (KVM-PVM runs
@@ -70,7 +60,6 @@ SEL_GATE    equ 0x60            ; 16-byte 64-bit call gate
 ; every arithmetic flag set, so that only a load from R11 gives this value
 USER_FLAGS  equ 0x0AD7          ; OF IF SF ZF AF PF CF, bit 1
 
-EFER        equ 0xC0000080
 STAR        equ 0xC0000081
 LSTAR       equ 0xC0000082
 FMASK       equ 0xC0000084
@@ -115,18 +104,7 @@ main32:
     mov word [TSS64 + 0x66], 0x68               ; no I/O bitmap
     call idt64_init
     ; ------------------------------------------------ into long mode
-    mov eax, cr4
-    or eax, 0x20                                ; PAE
-    mov cr4, eax
-    mov eax, PML4
-    mov cr3, eax
-    mov ecx, EFER
-    rdmsr
-    or eax, 0x901                               ; LME, NXE, SCE
-    wrmsr
-    mov eax, cr0
-    or eax, 0x80000000
-    mov cr0, eax                                ; LMA = 1, still 32-bit code
+    PAGING_ON64 0x20, 0x901, 0                  ; PAE; LME, NXE, SCE
     mov ecx, EFER
     rdmsr
     CHECKM eax, 0x500, 0x500, "EFER.LMA set by CR0.PG with LME"
@@ -143,13 +121,7 @@ idt64_init:
     mov ebx, stubs64
     xor ecx, ecx
 .l: mov eax, ebx
-    mov [edi], ax
-    mov word [edi + 2], KCODE64
-    mov word [edi + 4], 0x8E00
-    shr eax, 16
-    mov [edi + 6], ax
-    mov dword [edi + 8], 0
-    mov dword [edi + 12], 0
+    IDT64_GATE
     add ebx, STUB_SIZE
     add edi, 16
     inc ecx
@@ -163,16 +135,7 @@ idt64_init:
 bits 64
 
 long_entry:
-    mov ax, KDATA64
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
-    mov rsp, RSP0_TOP
-    lidt [rel idt64_pdesc]
-    mov ax, SEL_TSS64
-    ltr ax
-    mov qword [X_EXPECT], -1
-    mov qword [OUTPOS], 0
+    LONG64_SETUP
     CHECK64 1, 1, "64-bit code segment reached"
     mov eax, cs
     CHECK64 rax, KCODE64, "CS = 64-bit code selector"

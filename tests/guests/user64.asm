@@ -49,12 +49,6 @@ REQ_FLUSH   equ 0               ; print ring 3's output
 REQ_REMAP   equ 1               ; MAPPG -> PAGE_B, INVLPG
 REQ_DONE    equ 2               ; stop the timer, PASS
 
-KCODE64     equ 0x10            ; Linux's __KERNEL_CS ...
-KDATA64     equ 0x18
-USER_DS     equ 0x2B            ; __USER_DS, __USER_CS: what KVM-PVM's
-UCODE64     equ 0x33            ; ring 3 runs with in hardware
-SEL_TSS64   equ 0x40
-EFER        equ 0xC0000080
 
 %define PTE(lin) (PT + ((lin) >> 12) * 8)
 
@@ -68,23 +62,7 @@ section .text32
 main32:
     PRINTLN "# user64: ring 3 of IA-32e mode"
     ; the 8259s initialised and masked: only the LAPIC timer interrupts
-    mov al, 0x11
-    out 0x20, al
-    out 0xA0, al
-    mov al, 0x20
-    out 0x21, al
-    mov al, 0x28
-    out 0xA1, al
-    mov al, 4
-    out 0x21, al
-    mov al, 2
-    out 0xA1, al
-    mov al, 1
-    out 0x21, al
-    out 0xA1, al
-    mov al, 0xFF
-    out 0x21, al
-    out 0xA1, al
+    PIC_MASK_ALL
     ; ------------------------------------------------ page tables
     mov edi, PML4
     xor eax, eax
@@ -116,19 +94,7 @@ main32:
     mov word [TSS64 + 0x66], 0x68
     call idt64_init
     ; ------------------------------------------------ into long mode
-    mov eax, cr4
-    or eax, 0x220                               ; PAE, OSFXSR
-    mov cr4, eax
-    mov eax, PML4
-    mov cr3, eax
-    mov ecx, EFER
-    rdmsr
-    or eax, 0x900                               ; LME, NXE
-    wrmsr
-    mov eax, cr0
-    and eax, ~0x0C                              ; EM, TS clear: x87/SSE usable
-    or eax, 0x80000000
-    mov cr0, eax
+    PAGING_ON64 0x220, 0x900, 0x0C              ; PAE, OSFXSR; LME, NXE; EM, TS off
     lgdt [gdt64_pdesc32]
     jmp KCODE64:long_entry
 
@@ -149,13 +115,7 @@ idt64_init:
 .g: cmp ecx, TIMER_VEC
     jne .s
     mov eax, timer
-.s: mov [edi], ax
-    mov word [edi + 2], KCODE64
-    mov word [edi + 4], 0x8E00
-    shr eax, 16
-    mov [edi + 6], ax
-    mov dword [edi + 8], 0
-    mov dword [edi + 12], 0
+.s: IDT64_GATE
     add ebx, STUB_SIZE
     add edi, 16
     inc ecx
@@ -171,16 +131,7 @@ idt64_init:
 ; ===========================================================================
 bits 64
 long_entry:
-    mov ax, KDATA64
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
-    mov rsp, RSP0_TOP
-    lidt [rel idt64_pdesc]
-    mov ax, SEL_TSS64
-    ltr ax
-    mov qword [X_EXPECT], -1
-    mov qword [OUTPOS], 0
+    LONG64_SETUP
     mov qword [TICKS], 0
     mov qword [TICKS_U], 0
     mov eax, cs
