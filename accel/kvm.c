@@ -1074,15 +1074,18 @@ static void handle_mmio(Kvm *k)
     k->io_pending = true;
 }
 
-/* The instructions step_on_interp() takes (after any legacy/REX prefixes):
- * RDTSCP, VERR/VERW, CMPXCHG8B/16B and FXSAVE/FXRSTOR/LDMXCSR/STMXCSR
- * with a memory operand (kernel_fpu_begin()), the MMX/SSE opcodes, FWAIT.  Only
- * these (GPRs, flags, x87/SSE state and memory, or a fault) for
- * now: tests/scripts/kvm-guests.sh pins where each guest program stops
- * under KVM-PVM (DAA, IRET, call gates...); widening this moves those
- * limits. */
-static bool interp_takes(const uint8_t *b, unsigned n)
+/* The instructions step_on_interp() takes in long mode (after any
+ * legacy/REX prefixes): RDTSCP, VERR/VERW, CMPXCHG8B/16B and
+ * FXSAVE/FXRSTOR/LDMXCSR/STMXCSR with a memory operand (kernel_fpu_begin()),
+ * the MMX/SSE opcodes, FWAIT.  Only these (GPRs, flags, x87/SSE state and
+ * memory, or a fault): KVM-PVM runs long mode with CR0, EFER and STAR of its
+ * own ABI, which a full state write would disturb.  Outside long mode every
+ * instruction KVM's emulator cannot do is taken (IRET in protected mode,
+ * DAA, call gates, x87...). */
+static bool interp_takes(const uint8_t *b, unsigned n, bool long_mode)
 {
+    if (!long_mode)
+        return n > 0;
     unsigned i = 0;
     while (i < n && (b[i] == 0x26 || b[i] == 0x2e || b[i] == 0x36 || b[i] == 0x3e || b[i] == 0x64 ||
                      b[i] == 0x65 || b[i] == 0x66 || b[i] == 0x67 || b[i] == 0xf0 ||
@@ -1101,6 +1104,16 @@ static bool interp_takes(const uint8_t *b, unsigned n)
            (op >= 0x50 && op <= 0x7f && op != 0x77) || (op >= 0xc2 && op <= 0xc6) || op >= 0xd0;
 }
 
+/* Whether a step changed more than the GPRs, RIP, RFLAGS and the x87/SSE
+ * state: segments, descriptor tables, control registers, EFER, halt. */
+static bool system_state_changed(const CpuState *a, const CpuState *b)
+{
+    return memcmp(a->seg, b->seg, sizeof a->seg) || memcmp(&a->ldt, &b->ldt, sizeof a->ldt) ||
+           memcmp(&a->tr, &b->tr, sizeof a->tr) || memcmp(&a->gdt, &b->gdt, sizeof a->gdt) ||
+           memcmp(&a->idt, &b->idt, sizeof a->idt) || a->cr0 != b->cr0 || a->cr2 != b->cr2 ||
+           a->cr3 != b->cr3 || a->cr4 != b->cr4 || a->efer != b->efer || a->halted != b->halted;
+}
+
 /* An instruction KVM's emulator cannot do (KVM_INTERNAL_ERROR_EMULATION) runs
  * on a private interpreter CPU instead: state over, one step, state back.
  * On VT-x this is rare (MMIO by odd instructions); on KVM-PVM all of ring 0
@@ -1117,9 +1130,14 @@ static bool step_on_interp(Kvm *k, AccelExit *ex)
     struct kvm_run *run = k->run;
     unsigned n = run->emulation_failure.insn_size;
     if (run->emulation_failure.ndata < 2 ||
-        !(run->emulation_failure.flags & KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES) ||
-        !interp_takes(run->emulation_failure.insn_bytes,
-                      n < sizeof run->emulation_failure.insn_bytes ? n : sizeof run->emulation_failure.insn_bytes))
+        !(run->emulation_failure.flags & KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES))
+        return false;
+    CpuState s, before;
+    kvm_get_state(k, &s);
+    before = s;
+    if (!interp_takes(run->emulation_failure.insn_bytes,
+                      n < sizeof run->emulation_failure.insn_bytes ? n : sizeof run->emulation_failure.insn_bytes,
+                      (s.efer & EFER_LMA) != 0))
         return false;
     if (!k->step_cpu) {
         char err[128];
@@ -1127,20 +1145,17 @@ static bool step_on_interp(Kvm *k, AccelExit *ex)
         if (!k->step_cpu || accel_interp_ops.set_debug(k->step_cpu, NULL, 0, true) < 0)
             return false;
     }
-    CpuState s, before;
-    kvm_get_state(k, &s);
-    before = s;
     accel_interp_ops.set_state(k->step_cpu, &s);
     *ex = accel_interp_ops.run(k->step_cpu, UINT64_MAX);
     accel_interp_ops.get_state(k->step_cpu, &s);
-    /* These instructions change only GPRs, RIP, RFLAGS and the x87/SSE state
-     * (and RAM, shared): write back just those.  A full set_state would also
-     * rewrite CR0, EFER and STAR, which KVM-PVM may have set to its own ABI
-     * when the guest entered long mode.  An exception (CS or CR2 changed)
-     * needs the whole state. */
+    /* Most of these instructions change only GPRs, RIP, RFLAGS and the
+     * x87/SSE state (and RAM, shared): write back just those.  A full
+     * set_state would also rewrite CR0, EFER and STAR, which KVM-PVM may have
+     * set to its own ABI when the guest entered long mode.  An exception, or
+     * an instruction that loads segments or tables (IRET, far calls), needs
+     * the whole state. */
     struct kvm_regs regs;
-    if (s.seg[SEG_CS].sel != before.seg[SEG_CS].sel || s.cr2 != before.cr2 ||
-        ioctl(k->vcpu_fd, KVM_GET_REGS, &regs) < 0) {
+    if (system_state_changed(&before, &s) || ioctl(k->vcpu_fd, KVM_GET_REGS, &regs) < 0) {
         kvm_set_state(k, &s);
         return true;
     }

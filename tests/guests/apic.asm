@@ -16,6 +16,7 @@ CNT_PIT     equ 0x504           ; IOAPIC pin 2 interrupts (vector 0x50)
 CNT_HPET    equ 0x508           ; HPET timer 0 interrupts (vector 0x51)
 CNT_IPI     equ 0x50C           ; self IPIs (vector 0x60)
 IPI_ISR     equ 0x510           ; ISR register 3 seen inside the IPI handler
+PIT_SEEN    equ 0x514           ; CNT_PIT once pin 2 is masked and quiet
 WAITMAX     equ 0x08000000
 
 section .text32
@@ -173,6 +174,12 @@ main32:
     mov al, 0xFF
     out 0x40, al
     out 0x40, al
+    ; an interrupt that the LAPIC took before the mask may still come (late
+    ; where the CPU is slow, e.g. emulated by KVM-PVM): let it, then count
+    mov ecx, 20000
+.quiet: loop .quiet
+    mov eax, [CNT_PIT]
+    mov [PIT_SEEN], eax
 
 ; ------------------------------------------------------------ HPET
     mov eax, [HPET + 4]
@@ -206,7 +213,9 @@ main32:
     mov eax, 0x10 + 2 * 2
     mov edx, 0x10051
     call ioapic_write
-    CHECK [CNT_PIT], 3, "the PIT stayed cut off... (no stray vector 0x50)"
+    mov eax, [CNT_PIT]
+    sub eax, [PIT_SEEN]
+    CHECK eax, 0, "the PIT stayed cut off... (no stray vector 0x50)"
     PASS
 
 gdt:
