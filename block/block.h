@@ -66,6 +66,12 @@ int blk_flush(BlockDev *bs);
 int qcow2_create_fd(int fd, uint64_t size, const char *backing, const char *backing_fmt,
                     char *err, size_t errlen);
 
+/* A 64-bit hash of the disk as the guest sees it: every byte read through
+ * blk_read (so a qcow2 image or a -snapshot overlay hashes its merged view,
+ * not its file).  Not cryptographic: it notices an image changed between a
+ * savevm and a loadvm (block/content-hash.c).  0 or the read's -errno. */
+int blk_content_hash(BlockDev *bs, uint64_t *hash);
+
 /* pread/pwrite of the whole range (retries short transfers and EINTR):
  * 0, -errno, or -EIO when a read hits the end of the file. */
 int blk_pread_full(int fd, uint64_t off, void *buf, size_t len);

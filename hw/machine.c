@@ -27,6 +27,7 @@ void machine_destroy(Machine *m)
         if (m->devices[i].destroy)
             m->devices[i].destroy(m->devices[i].opaque);
     m->ndevices = 0;
+    m->nregions = m->ndisks = 0;
     phys_destroy(&m->mem);
 }
 
@@ -38,6 +39,16 @@ void machine_add_device(Machine *m, const char *name, const StateDesc *state, vo
         exit(1);
     }
     m->devices[m->ndevices++] = (Device){ name, state, opaque, reset, destroy };
+}
+
+void machine_add_region(Machine *m, const char *name, uint8_t *data, uint64_t size,
+                        void (*loaded)(void *), void *opaque)
+{
+    if (m->nregions >= MACHINE_MAX_REGIONS) {
+        fprintf(stderr, "tandem: too many memory regions (adding %s)\n", name);
+        exit(1);
+    }
+    m->regions[m->nregions++] = (MachineRegion){ name, data, size, loaded, opaque };
 }
 
 Device *machine_find_device(Machine *m, const char *name)

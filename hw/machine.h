@@ -14,6 +14,8 @@
 
 #define MACHINE_MAX_DEVICES 64
 #define MACHINE_MAX_FDS 16
+#define MACHINE_MAX_REGIONS 4
+#define MACHINE_MAX_DISKS 4
 
 /* A host file descriptor the main loop polls (character backends, sockets). */
 typedef struct FdWatch {
@@ -30,6 +32,27 @@ typedef struct Device {
     void (*destroy)(void *opaque);
 } Device;
 
+/* Host memory a device owns besides its state table that snapshots save like
+ * RAM (section "mem:NAME", zero pages elided, zlib): video memory. */
+typedef struct MachineRegion {
+    const char *name;
+    uint8_t *data;
+    uint64_t size;
+    void (*loaded)(void *opaque);   /* after a load rewrote data (redraw) */
+    void *opaque;
+} MachineRegion;
+
+/* A drive from the command line (system/drives.c).  Snapshots save it by
+ * reference and content hash (section "disk:NAME"), never its data. */
+typedef struct MachineDisk {
+    char name[32];                  /* "ide0-hd0", "ide1-cd0": channel, kind, unit */
+    struct BlockDev *blk;           /* what the guest reads (the overlay under
+                                     * -snapshot); NULL: a CD-ROM without disc */
+    char path[1024];                /* the image as given */
+    char format[8];                 /* the image's format (the base's under -snapshot) */
+    bool readonly, cdrom, snapshot;
+} MachineDisk;
+
 struct Machine {
     PhysMem mem;
     IoSpace io;
@@ -40,6 +63,10 @@ struct Machine {
     int ndevices;
     FdWatch fds[MACHINE_MAX_FDS];
     int nfds;
+    MachineRegion regions[MACHINE_MAX_REGIONS];
+    int nregions;
+    MachineDisk disks[MACHINE_MAX_DISKS];
+    int ndisks;
 
     /* Interrupt controller seen by the CPU: acknowledge returns a vector or -1. */
     int (*intr_ack)(void *opaque);
@@ -55,6 +82,10 @@ struct Machine {
      * output (machine_set_intr) goes to the APIC's LINT0, the backends ask
      * it for MSR 0x1b and CR8.  NULL: the 8259 drives INTR directly. */
     struct Lapic *lapic;
+    /* The CPU's FERR# output (x87 status word ES) goes here: the board's
+     * FERR# -> IRQ 13 logic (hw/fpu-err.c).  NULL: not connected. */
+    void (*ferr)(void *opaque, bool level);
+    void *ferr_opaque;
 
     /* Called at the end of machine_reset(), after the devices and the CPU:
      * the direct kernel loader (system/loader.c) loads the kernel again and
@@ -83,6 +114,9 @@ void machine_destroy(Machine *m);
 void machine_add_device(Machine *m, const char *name, const StateDesc *state, void *opaque,
                         void (*reset)(void *), void (*destroy)(void *));
 Device *machine_find_device(Machine *m, const char *name);
+/* Registers device memory for snapshots (see MachineRegion). */
+void machine_add_region(Machine *m, const char *name, uint8_t *data, uint64_t size,
+                        void (*loaded)(void *), void *opaque);
 /* Resets every device and the CPU (system_reset). */
 void machine_reset(Machine *m);
 /* Asks the main loop to stop with an exit code (debug-exit device, quit). */

@@ -39,6 +39,14 @@ static int vga_post_load(void *opaque)
 
 static const StateDesc vga_state = { "vga", 1, vga_fields, vga_post_load };
 
+/* A snapshot load rewrote the video memory: everything on screen is stale. */
+static void vga_vram_loaded(void *opaque)
+{
+    Vga *s = opaque;
+    vga_mark_dirty(s, 0, VGA_VRAM_SIZE);
+    s->full_redraw = true;
+}
+
 void vga_mark_dirty(Vga *s, uint32_t off, uint32_t len)
 {
     if (!len || off >= VGA_VRAM_SIZE)
@@ -370,5 +378,6 @@ Vga *vga_create(Machine *m)
     vbe_init(s);
     vga_reset(s);
     machine_add_device(m, "vga", &vga_state, s, vga_reset, vga_destroy);
+    machine_add_region(m, "vga.vram", s->vram, VGA_VRAM_SIZE, vga_vram_loaded, s);
     return s;
 }

@@ -117,6 +117,22 @@ static void close_blk(void *opaque)
     blk_close(opaque);
 }
 
+/* Records the drive for snapshots (by reference and content hash). */
+static void register_disk(Machine *m, int idx, const DriveOpts *o, BlockDev *blk, bool cdrom,
+                          bool overlay)
+{
+    MachineDisk *d = &m->disks[m->ndisks++];
+    memset(d, 0, sizeof *d);
+    snprintf(d->name, sizeof d->name, "ide%d-%s%d", idx / 2, cdrom ? "cd" : "hd", idx % 2);
+    d->blk = blk;
+    snprintf(d->path, sizeof d->path, "%s", o->file);
+    const BlockDev *img = overlay && blk && blk->backing ? blk->backing : blk;
+    snprintf(d->format, sizeof d->format, "%s", img ? img->fmt->name : "");
+    d->readonly = o->readonly || cdrom;
+    d->cdrom = cdrom;
+    d->snapshot = overlay;
+}
+
 typedef struct BootEntry {
     int bootindex;
     char path[64];
@@ -177,6 +193,7 @@ int drives_attach(Machine *m, const Config *cfg, PiixIde *ide, char **bootorder)
             }
             machine_add_device(m, "drive", NULL, blk, NULL, close_blk);
         }
+        register_disk(m, idx, &o, blk, cdrom, snapshot && !(o.readonly || cdrom));
         if (ide_attach(&ide->ch[idx / 2], idx % 2, blk, cdrom, err, sizeof err) < 0) {
             fprintf(stderr, "tandem: %s\n", err);
             return -1;

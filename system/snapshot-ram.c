@@ -1,4 +1,6 @@
 /* RAM in snapshots: zero pages elided, the rest zlib-compressed per chunk.
+ * The same encoding serves any RAM-like block of bytes a device owns (the
+ * VGA's video memory: section "mem:NAME"); "RAM" below means the block.
  *
  * Section data: u64 RAM size, u32 page size, u32 pages per chunk, then chunks
  * in address order, each
@@ -183,12 +185,17 @@ void snap_ram_encode(const uint8_t *ram, uint64_t size, StateBuf *out)
 
 /* ---- decoding ---- */
 
+/* How errors name the block: its section ("ram") and what it is ("RAM"). */
+typedef struct Names {
+    const char *sec, *what;
+} Names;
+
 /* One chunk's header, checked against the RAM size and the previous chunk. */
 static int chunk_parse(const uint8_t *data, size_t len, size_t *pos, uint64_t next_page,
-                       uint64_t size, SnapRamChunk *c, char *err, size_t errlen)
+                       uint64_t size, SnapRamChunk *c, const Names *nm, char *err, size_t errlen)
 {
     if (len - *pos < CHUNK_HEAD) {
-        snprintf(err, errlen, "ram: truncated chunk header at offset %zu", *pos);
+        snprintf(err, errlen, "%s: truncated chunk header at offset %zu", nm->sec, *pos);
         return -1;
     }
     const uint8_t *p = data + *pos;
@@ -201,14 +208,14 @@ static int chunk_parse(const uint8_t *data, size_t len, size_t *pos, uint64_t ne
     c->raw = NULL;
     if (c->first < next_page || c->npages == 0 || c->npages > SNAP_CHUNK_PAGES ||
         c->first + c->npages > page_count(size)) {
-        snprintf(err, errlen, "ram: chunk of %u pages at page %llu out of order or outside RAM",
-                 c->npages, (unsigned long long)c->first);
+        snprintf(err, errlen, "%s: chunk of %u pages at page %llu out of order or outside %s",
+                 nm->sec, c->npages, (unsigned long long)c->first, nm->what);
         return -1;
     }
     size_t want = 0;
     for (uint32_t i = 0; i < SNAP_CHUNK_PAGES; i++) {
         if (bit(c->bitmap, i) && i >= c->npages) {
-            snprintf(err, errlen, "ram: chunk at page %llu marks pages beyond its end",
+            snprintf(err, errlen, "%s: chunk at page %llu marks pages beyond its end", nm->sec,
                      (unsigned long long)c->first);
             return -1;
         }
@@ -216,7 +223,7 @@ static int chunk_parse(const uint8_t *data, size_t len, size_t *pos, uint64_t ne
             want += page_len(c->first + i, size);
     }
     if (c->rawlen != want || want == 0 || c->zlen > len - *pos - CHUNK_HEAD) {
-        snprintf(err, errlen, "ram: chunk at page %llu has inconsistent lengths",
+        snprintf(err, errlen, "%s: chunk at page %llu has inconsistent lengths", nm->sec,
                  (unsigned long long)c->first);
         return -1;
     }
@@ -224,17 +231,19 @@ static int chunk_parse(const uint8_t *data, size_t len, size_t *pos, uint64_t ne
     return 0;
 }
 
-static int ram_header(const uint8_t *data, size_t len, uint64_t size, char *err, size_t errlen)
+static int ram_header(const uint8_t *data, size_t len, uint64_t size, const Names *nm, char *err,
+                      size_t errlen)
 {
     uint64_t s;
     if (len < 16) {
-        snprintf(err, errlen, "ram: truncated section");
+        snprintf(err, errlen, "%s: truncated section", nm->sec);
         return -1;
     }
     memcpy(&s, data, 8);
     if (s != size || get32(data + 8) != SNAP_PAGE || get32(data + 12) != SNAP_CHUNK_PAGES) {
-        snprintf(err, errlen, "ram: section for %llu bytes in %u-byte pages, expected %llu in %u",
-                 (unsigned long long)s, get32(data + 8), (unsigned long long)size, SNAP_PAGE);
+        snprintf(err, errlen, "%s: section for %llu bytes in %u-byte pages, expected %llu in %u",
+                 nm->sec, (unsigned long long)s, get32(data + 8), (unsigned long long)size,
+                 SNAP_PAGE);
         return -1;
     }
     return 0;
@@ -253,11 +262,12 @@ static void decode_chunk(void *ctx, int i)
     }
 }
 
-int snap_ram_decode(const uint8_t *data, size_t len, uint64_t size, SnapRamImage *img,
-                    char *err, size_t errlen)
+int snap_ram_decode(const uint8_t *data, size_t len, uint64_t size, const char *sec,
+                    const char *what, SnapRamImage *img, char *err, size_t errlen)
 {
+    const Names names = { sec, what }, *nm = &names;
     *img = (SnapRamImage){ 0 };
-    if (ram_header(data, len, size, err, errlen) < 0)
+    if (ram_header(data, len, size, nm, err, errlen) < 0)
         return -1;
     int cap = (int)((page_count(size) + SNAP_CHUNK_PAGES - 1) / SNAP_CHUNK_PAGES);
     img->chunks = calloc((size_t)cap + 1, sizeof *img->chunks);
@@ -267,9 +277,9 @@ int snap_ram_decode(const uint8_t *data, size_t len, uint64_t size, SnapRamImage
     for (size_t pos = 16; pos < len; img->n++) {
         SnapRamChunk *c = &img->chunks[img->n];
         /* chunks are in order and inside RAM: at most cap of them */
-        if (img->n == cap || chunk_parse(data, len, &pos, next, size, c, err, errlen) < 0) {
+        if (img->n == cap || chunk_parse(data, len, &pos, next, size, c, nm, err, errlen) < 0) {
             if (img->n == cap)
-                snprintf(err, errlen, "ram: more chunks than RAM");
+                snprintf(err, errlen, "%s: more chunks than %s", nm->sec, nm->what);
             snap_ram_free(img);
             return -1;
         }
@@ -278,7 +288,7 @@ int snap_ram_decode(const uint8_t *data, size_t len, uint64_t size, SnapRamImage
     parallel_for(img->n, decode_chunk, img);
     for (int i = 0; i < img->n; i++) {
         if (!img->chunks[i].raw) {
-            snprintf(err, errlen, "ram: chunk at page %llu does not decompress",
+            snprintf(err, errlen, "%s: chunk at page %llu does not decompress", nm->sec,
                      (unsigned long long)img->chunks[i].first);
             snap_ram_free(img);
             return -1;

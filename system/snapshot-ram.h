@@ -1,4 +1,5 @@
-/* The "ram" section of a snapshot (system/snapshot.c): the main RAM block in
+/* The "ram" section of a snapshot (system/snapshot.c), and "mem:NAME" for
+ * device memory (video memory) in the same encoding: the main RAM block in
  * chunks of up to SNAP_CHUNK_PAGES pages, each with a bitmap of its non-zero
  * pages and those pages zlib-compressed; chunks with no non-zero page are left
  * out.  Layout in docs/internals.md ("Snapshots").  Chunks are compressed and
@@ -31,9 +32,10 @@ typedef struct SnapRamImage {
 /* Appends the encoding of ram[0..size) to out. */
 void snap_ram_encode(const uint8_t *ram, uint64_t size, StateBuf *out);
 /* Checks and decompresses an encoding for a RAM block of size bytes (RAM is
- * not touched); 0, or -1 with the reason in err (img is then empty). */
-int snap_ram_decode(const uint8_t *data, size_t len, uint64_t size, SnapRamImage *img,
-                    char *err, size_t errlen);
+ * not touched); 0, or -1 with the reason in err (img is then empty).  Errors
+ * name the section (sec: "ram", "mem:vga.vram") and the block (what: "RAM"). */
+int snap_ram_decode(const uint8_t *data, size_t len, uint64_t size, const char *sec,
+                    const char *what, SnapRamImage *img, char *err, size_t errlen);
 /* Writes a decoded image into ram (pages outside every chunk become zero). */
 void snap_ram_apply(const SnapRamImage *img, uint8_t *ram, uint64_t size);
 void snap_ram_free(SnapRamImage *img);

@@ -7,8 +7,9 @@
  *
  * Sections: "machine" (RAM size, virtual time, device list), "cpu" (the
  * canonical CpuState through cpu_state_desc), "dev:NAME" per device with a
- * state table, "ram" (system/snapshot-ram.c).  "disk:NAME" is reserved for
- * disks (by reference and content hash) and refused until there are disks.
+ * state table, "ram" and "mem:NAME" per device memory region (video memory)
+ * (system/snapshot-ram.c), "disk:NAME" per drive, by reference and content
+ * hash (system/snapshot-disk.c).
  *
  * Loading checks the whole file first: checksum, sections, machine
  * description against this machine, and every state section loaded into a
@@ -30,6 +31,7 @@
 
 #include "accel/accel.h"
 #include "hw/machine.h"
+#include "system/snapshot-disk.h"
 #include "system/snapshot-ram.h"
 
 #define SNAP_MAGIC "TANDEMSS"
@@ -82,7 +84,29 @@ static void get_cpu(Machine *m, CpuState *cs)
         cpu_state_power_on(cs);
 }
 
-static void build_file(Machine *m, StateBuf *f)
+/* "mem:NAME" per device memory region, "disk:NAME" per drive (reading every
+ * disk for its hash: -1 with err if one cannot be read). */
+static int build_extras(Machine *m, StateBuf *f, StateBuf *s, char *err, size_t errlen)
+{
+    char name[MAX_NAME + 8];
+    for (int i = 0; i < m->nregions; i++) {
+        const MachineRegion *r = &m->regions[i];
+        snprintf(name, sizeof name, "mem:%s", r->name);
+        s->len = 0;
+        snap_ram_encode(r->data, r->size, s);
+        put_section(f, name, RAM_SECTION_VERSION, s);
+    }
+    for (int i = 0; i < m->ndisks; i++) {
+        snprintf(name, sizeof name, "disk:%s", m->disks[i].name);
+        s->len = 0;
+        if (snap_disk_encode(&m->disks[i], s, err, errlen) < 0)
+            return -1;
+        put_section(f, name, SNAP_DISK_VERSION, s);
+    }
+    return 0;
+}
+
+static int build_file(Machine *m, StateBuf *f, char *err, size_t errlen)
 {
     StateBuf s = { 0 };
     statebuf_put(f, SNAP_MAGIC, 8);
@@ -107,8 +131,10 @@ static void build_file(Machine *m, StateBuf *f)
     s.len = 0;
     snap_ram_encode(m->mem.ram, m->mem.ram_size, &s);
     put_section(f, "ram", RAM_SECTION_VERSION, &s);
+    int r = build_extras(m, f, &s, err, errlen);
     statebuf_free(&s);
     put32(f, (uint32_t)crc32_z(0, f->data, f->len));
+    return r;
 }
 
 static int write_all(int fd, const uint8_t *p, size_t n)
@@ -164,8 +190,9 @@ int snapshot_save(Machine *m, const char *path, char *err, size_t errlen)
     bool ran = m->clock.running;
     clock_pause(&m->clock);
     StateBuf f = { 0 };
-    build_file(m, &f);
-    int r = write_file_atomic(path, &f, err, errlen);
+    int r = build_file(m, &f, err, errlen);
+    if (r == 0)
+        r = write_file_atomic(path, &f, err, errlen);
     statebuf_free(&f);
     if (ran)
         clock_resume(&m->clock);
@@ -189,6 +216,7 @@ typedef struct Snap {
     uint64_t clock_ns;
     CpuState cpu;
     SnapRamImage ram;             /* decoded by check_states */
+    SnapRamImage region[MACHINE_MAX_REGIONS];   /* m->regions[i]'s "mem:" section */
 } Snap;
 
 static uint16_t get16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
@@ -229,7 +257,7 @@ static const Section *find_section(const Snap *s, const char *name)
 static bool known_kind(const char *name)
 {
     return !strcmp(name, "machine") || !strcmp(name, "cpu") || !strcmp(name, "ram") ||
-           !strncmp(name, "dev:", 4);
+           !strncmp(name, "dev:", 4) || !strncmp(name, "mem:", 4) || !strncmp(name, "disk:", 5);
 }
 
 /* Header, checksum and the section list. */
@@ -280,10 +308,6 @@ static int parse_file(Snap *s, char *err, size_t errlen)
         pos += sec->len;
         if (strlen(sec->name) != nl || find_section(s, sec->name)) {
             snprintf(err, errlen, "bad or duplicate section name '%.64s'", sec->name);
-            return -1;
-        }
-        if (!strncmp(sec->name, "disk:", 5)) {
-            snprintf(err, errlen, "section %.64s: disks in snapshots are not supported yet", sec->name);
             return -1;
         }
         if (!known_kind(sec->name)) {
@@ -340,6 +364,51 @@ static int check_devices(Machine *m, const uint8_t *p, size_t len, char *err, si
     return 0;
 }
 
+static const MachineDisk *find_disk(const Machine *m, const char *name)
+{
+    for (int i = 0; i < m->ndisks; i++)
+        if (!strcmp(m->disks[i].name, name))
+            return &m->disks[i];
+    return NULL;
+}
+
+/* The same drives by slot and kind (checked before the device list, whose
+ * "drive" entries would only say that some drive differs). */
+static int check_drive_set(Machine *m, const Snap *s, char *err, size_t errlen)
+{
+    for (int i = 0; i < s->nsec; i++) {
+        if (!strncmp(s->sec[i].name, "disk:", 5) && !find_disk(m, s->sec[i].name + 5)) {
+            snprintf(err, errlen, "drive set differs: the snapshot has drive '%s', this machine does not",
+                     s->sec[i].name + 5);
+            return -1;
+        }
+    }
+    for (int i = 0; i < m->ndisks; i++) {
+        char name[MAX_NAME + 8];
+        snprintf(name, sizeof name, "disk:%s", m->disks[i].name);
+        if (!find_section(s, name)) {
+            snprintf(err, errlen, "drive set differs: this machine has drive '%s', the snapshot does not",
+                     m->disks[i].name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Every drive has the content it had: the hashes are the expensive part
+ * (every drive is read once), so this runs after every other check. */
+static int check_disk_contents(Machine *m, const Snap *s, char *err, size_t errlen)
+{
+    for (int i = 0; i < m->ndisks; i++) {
+        char name[MAX_NAME + 8];
+        snprintf(name, sizeof name, "disk:%s", m->disks[i].name);
+        const Section *sec = find_section(s, name);
+        if (snap_disk_check(&m->disks[i], sec->version, sec->data, sec->len, err, errlen) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int check_machine(Machine *m, Snap *s, char *err, size_t errlen)
 {
     const Section *sec = find_section(s, "machine");
@@ -355,6 +424,8 @@ static int check_machine(Machine *m, Snap *s, char *err, size_t errlen)
         return -1;
     }
     s->clock_ns = get64(sec->data + 8);
+    if (check_drive_set(m, s, err, errlen) < 0)
+        return -1;
     return check_devices(m, sec->data + 16, sec->len - 16, err, errlen);
 }
 
@@ -400,6 +471,46 @@ static int check_device(const Device *d, const Section *sec, char *err, size_t e
     return r;
 }
 
+/* Does this machine have a device memory region of that name? */
+static bool has_region(const Machine *m, const char *name)
+{
+    for (int i = 0; i < m->nregions; i++)
+        if (!strcmp(m->regions[i].name, name))
+            return true;
+    return false;
+}
+
+/* Every device memory region has its "mem:" section (decoded into scratch
+ * buffers), and every "mem:" section a region here. */
+static int check_regions(Machine *m, Snap *s, char *err, size_t errlen)
+{
+    for (int i = 0; i < s->nsec; i++) {
+        if (!strncmp(s->sec[i].name, "mem:", 4) && !has_region(m, s->sec[i].name + 4)) {
+            snprintf(err, errlen, "section %s: no such memory region here", s->sec[i].name);
+            return -1;
+        }
+    }
+    for (int i = 0; i < m->nregions; i++) {
+        const MachineRegion *r = &m->regions[i];
+        char name[MAX_NAME + 8];
+        snprintf(name, sizeof name, "mem:%s", r->name);
+        const Section *sec = find_section(s, name);
+        if (!sec) {
+            snprintf(err, errlen, "no section for memory region '%s'", r->name);
+            return -1;
+        }
+        if (sec->version != RAM_SECTION_VERSION) {
+            snprintf(err, errlen, "%s: section version %u, this Tandem reads %u", name, sec->version,
+                     RAM_SECTION_VERSION);
+            return -1;
+        }
+        if (snap_ram_decode(sec->data, sec->len, r->size, name, r->name, &s->region[i], err,
+                            errlen) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int check_states(Machine *m, Snap *s, char *err, size_t errlen)
 {
     const Section *sec = find_section(s, "cpu");
@@ -443,7 +554,10 @@ static int check_states(Machine *m, Snap *s, char *err, size_t errlen)
                  RAM_SECTION_VERSION);
         return -1;
     }
-    return snap_ram_decode(sec->data, sec->len, m->mem.ram_size, &s->ram, err, errlen);
+    if (snap_ram_decode(sec->data, sec->len, m->mem.ram_size, "ram", "RAM", &s->ram, err,
+                        errlen) < 0)
+        return -1;
+    return check_regions(m, s, err, errlen);
 }
 
 /* ---- applying ---- */
@@ -484,6 +598,12 @@ static int apply(Machine *m, const Snap *s, char *err, size_t errlen)
         snprintf(err, errlen, "section dev:%.64s: %.150s (machine left as it was)", m->devices[failed].name, why);
     } else {
         snap_ram_apply(&s->ram, m->mem.ram, m->mem.ram_size);
+        for (int i = 0; i < m->nregions; i++) {
+            const MachineRegion *r = &m->regions[i];
+            snap_ram_apply(&s->region[i], r->data, r->size);
+            if (r->loaded)
+                r->loaded(r->opaque);
+        }
         if (m->accel)
             m->accel_ops->set_state(m->accel, &s->cpu);
     }
@@ -512,11 +632,15 @@ int snapshot_load(Machine *m, const char *path, char *err, size_t errlen)
         if (r == 0)
             r = check_states(m, s, why, sizeof why);
         if (r == 0)
+            r = check_disk_contents(m, s, why, sizeof why);
+        if (r == 0)
             r = apply(m, s, why, sizeof why);
         if (r < 0)
             snprintf(err, errlen, "%s: %s", path, why);
     }
     snap_ram_free(&s->ram);
+    for (int i = 0; i < MACHINE_MAX_REGIONS; i++)
+        snap_ram_free(&s->region[i]);
     free(s->file);
     free(s);
     if (ran)

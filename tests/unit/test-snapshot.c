@@ -1,9 +1,13 @@
-/* Snapshots (system/snapshot.c) on a whole PC board with the interpreter:
- * save -> load -> save gives the same bytes; a load brings back state changed
- * after the save; corrupt, truncated, foreign and mismatched files (wrong
- * magic, version, RAM size, device set, missing/unknown/duplicate sections,
- * bad fields, undecodable RAM, a device state its post_load rejects) are all
- * refused with one line and leave the machine's state hash unchanged.  With a
+/* Snapshots (system/snapshot.c) on a whole PC board with the interpreter and
+ * a raw disk: save -> load -> save gives the same bytes; a load brings back
+ * state changed after the save (the VGA's video memory too, then redrawn
+ * whole); corrupt, truncated, foreign and mismatched files (wrong magic,
+ * version, RAM size, device set, missing/unknown/duplicate sections, bad
+ * fields, undecodable RAM or video memory, a device state its post_load
+ * rejects, malformed disk sections) are all refused with one line and leave
+ * the machine's state hash unchanged.  Disks: a changed image, another drive
+ * set, a -snapshot overlay the guest wrote to are refused; an IDE PIO read
+ * saved half way resumes in a fresh machine with the rest of the sector.  With a
  * usable /dev/kvm, machine_switch_accel() moves the CPU to KVM and back
  * without changing its state; without, the switch fails and the interpreter
  * stays. */
@@ -15,14 +19,29 @@
 #include <zlib.h>
 
 #include "accel/accel.h"
+#include "block/block.h"
 #include "hw/machine.h"
 #include "hw/pc-board.h"
+#include "hw/vga.h"
 #include "system/options.h"
 #include "system/snapshot.h"
 #include "tests/unit/test.h"
 
 static char dir[64];
-static char bios_path[96], snap_path[96], out_path[96];
+static char bios_path[96], snap_path[96], out_path[96], disk_path[96];
+
+#define DISK_SIZE (1u << 20)
+
+/* A 1 MiB raw disk whose every byte is known: byte i is i * 13 + i / 512. */
+static void write_disk(void)
+{
+    static uint8_t img[DISK_SIZE];
+    for (uint32_t i = 0; i < DISK_SIZE; i++)
+        img[i] = (uint8_t)(i * 13 + i / 512);
+    FILE *f = fopen(disk_path, "wb");
+    fwrite(img, 1, sizeof img, f);
+    fclose(f);
+}
 
 /* A 64 KiB "BIOS": HLT at the reset vector is all the board needs. */
 static void write_bios(void)
@@ -34,12 +53,16 @@ static void write_bios(void)
     fclose(f);
 }
 
-static void make_machine(Machine *m, const char *mem)
+/* A machine with mem of RAM and the drive options extra (up to 3 words). */
+static void make_machine_with(Machine *m, const char *mem, const char *const *extra)
 {
-    char *argv[] = { "tandem", "-bios", bios_path, "-m", (char *)mem, "-serial", "none",
-                     "-display", "none", NULL };
+    char *argv[16] = { "tandem", "-bios", bios_path, "-m", (char *)mem, "-serial", "none",
+                       "-display", "none" };
+    int argc = 9;
+    for (int i = 0; extra && i < 3 && extra[i]; i++)
+        argv[argc++] = (char *)extra[i];
     Config cfg;
-    CHECK_EQ(options_parse(&cfg, 9, argv), 0);
+    CHECK_EQ(options_parse(&cfg, argc, argv), 0);
     machine_init(m);
     clock_init(&m->clock, CLOCK_SRC_HOST, 0);
     CHECK_EQ(pc_board_create(m, &cfg), 0);
@@ -48,6 +71,34 @@ static void make_machine(Machine *m, const char *mem)
     m->accel = accel_interp_ops.create(m, err, sizeof err);
     machine_reset(m);
     machine_pause(m);   /* a frozen clock: the TSC and timers do not move */
+}
+
+static void make_machine(Machine *m, const char *mem)
+{
+    const char *const hda[] = { "-hda", disk_path, NULL };
+    make_machine_with(m, mem, hda);
+}
+
+static Vga *vga_of(Machine *m)
+{
+    Device *d = machine_find_device(m, "vga");
+    CHECK(d != NULL);
+    return d ? d->opaque : NULL;
+}
+
+/* FNV-style over 4 independent lanes: the 16 MiB of video memory are hashed
+ * twice per refused load, and a single multiply chain (or crc32) made that
+ * the test's whole run time. */
+static uint64_t region_hash(const uint8_t *p, uint64_t size)
+{
+    uint64_t h[4] = { 1, 2, 3, 4 };
+    for (uint64_t i = 0; i + 32 <= size; i += 32) {
+        uint64_t w[4];
+        memcpy(w, p + i, 32);
+        for (int k = 0; k < 4; k++)
+            h[k] = (h[k] ^ w[k]) * 0x100000001b3ull;
+    }
+    return h[0] ^ h[1] * 3 ^ h[2] * 5 ^ h[3] * 7;
 }
 
 static uint64_t machine_hash(Machine *m)
@@ -61,6 +112,8 @@ static uint64_t machine_hash(Machine *m)
     const uint64_t *w = (const uint64_t *)m->mem.ram;
     for (uint64_t i = 0; i < m->mem.ram_size / 8; i++)
         h = (h ^ w[i]) * 0x100000001b3ull;
+    for (int r = 0; r < m->nregions; r++)
+        h = h * 31 + region_hash(m->regions[r].data, m->regions[r].size);
     return h * 31 + clock_ns(&m->clock);
 }
 
@@ -70,6 +123,11 @@ static void dirty(Machine *m, uint8_t seed)
     for (uint64_t a = 0x10000; a < 0x90000; a += 1)
         m->mem.ram[a] = (uint8_t)(a * 7 + seed);
     m->mem.ram[m->mem.ram_size - 1] = seed;
+    /* video memory: a text screen's worth, and the last byte */
+    Vga *v = vga_of(m);
+    for (uint32_t a = 0; a < 0x8000; a++)
+        v->vram[a] = (uint8_t)(a * 3 + seed);
+    v->vram[VGA_VRAM_SIZE - 1] = seed;
     io_write(&m->io, 0x20, 0x11, 1);
     io_write(&m->io, 0x21, 0x20 + (seed & 0x18), 1);
     io_write(&m->io, 0x21, 0x04, 1);
@@ -156,6 +214,16 @@ static void test_round_trip(Machine *m, uint8_t **file, size_t *len)
     CHECK_EQ(cs.nmi_pending, 0);
     CHECK_EQ(m->mem.ram[0x10001], (uint8_t)(0x10001 * 7 + 0x5a));
     CHECK_EQ(m->mem.ram[m->mem.ram_size - 1], 0x5a);
+    Vga *v = vga_of(m);
+    CHECK_EQ(v->vram[0x1234], (uint8_t)(0x1234 * 3 + 0x5a));
+    CHECK_EQ(v->vram[VGA_VRAM_SIZE - 1], 0x5a);
+    /* the load marked the whole screen for redrawing */
+    vga_update(v);
+    CHECK(!v->full_redraw && !v->dirty[0]);
+    CHECK_EQ(snapshot_load(m, snap_path, err, sizeof err), 0);
+    CHECK(v->full_redraw);
+    CHECK_EQ(v->dirty[0], 0xff);
+    CHECK_EQ(v->dirty[sizeof v->dirty - 1], 0xff);
     /* no temporary file left behind */
     DIR *d = opendir(dir);
     int files = 0;
@@ -166,7 +234,7 @@ static void test_round_trip(Machine *m, uint8_t **file, size_t *len)
         }
     if (d)
         closedir(d);
-    CHECK_EQ(files, 3);   /* bios.bin a.snap b.snap */
+    CHECK_EQ(files, 4);   /* bios.bin disk.img a.snap b.snap */
 }
 
 /* ---- crafted files: sections re-assembled with a valid checksum ---- */
@@ -243,6 +311,85 @@ static void add_field(Sec *s, const char *name, const void *data, uint32_t dl)
     s->len += 5u + nl + dl;
 }
 
+/* Video memory and disk sections: missing, damaged, mis-sized, changed. */
+static void test_crafted_extras(Machine *m, Sec *s, int n)
+{
+    int vram = find(s, n, "mem:vga.vram"), disk = find(s, n, "disk:ide0-hd0");
+    CHECK(vram > 0 && disk > 0);
+    if (vram < 0 || disk < 0)
+        return;
+    /* 16 MiB of video memory, 32 KiB of it a pattern: a few KiB */
+    CHECK(s[vram].len < 16384);
+    CHECK(memmem(s[disk].data, s[disk].len, disk_path, strlen(disk_path)) != NULL);
+    CHECK(memmem(s[disk].data, s[disk].len, "raw", 3) != NULL);
+    uint64_t size;
+    memcpy(&size, s[disk].data, 8);
+    CHECK_EQ(size, DISK_SIZE);
+
+    /* sections missing */
+    int miss[] = { vram, disk };
+    const char *want[] = { "no section for memory region 'vga.vram'",
+                           "drive set differs: this machine has drive 'ide0-hd0', the snapshot does not" };
+    for (int i = 0; i < 2; i++) {
+        Sec saved = s[miss[i]];
+        s[miss[i]] = s[n - 1];
+        emit(out_path, s, n - 1);
+        expect_refused(m, out_path, want[i]);
+        s[n - 1] = s[miss[i]];
+        s[miss[i]] = saved;
+    }
+    /* video memory: damaged compressed bytes, a chunk outside, a newer version */
+    uint8_t keep = s[vram].data[s[vram].len - 3];
+    s[vram].data[s[vram].len - 3] ^= 0xff;
+    emit(out_path, s, n);
+    expect_refused(m, out_path, "mem:vga.vram: chunk at page 3840 does not decompress");
+    s[vram].data[s[vram].len - 3] = keep;
+    uint32_t first, far = 4096;
+    memcpy(&first, s[vram].data + 16, 4);
+    memcpy(s[vram].data + 16, &far, 4);
+    emit(out_path, s, n);
+    expect_refused(m, out_path, "outside vga.vram");
+    memcpy(s[vram].data + 16, &first, 4);
+    s[vram].version++;
+    emit(out_path, s, n);
+    expect_refused(m, out_path, "mem:vga.vram: section version 2");
+    s[vram].version--;
+
+    /* disk: truncated, trailing bytes, another size, a CD-ROM, another hash,
+     * a newer version */
+    uint64_t len0 = s[disk].len;
+    s[disk].len = 12;
+    emit(out_path, s, n);
+    expect_refused(m, out_path, "disk:ide0-hd0: malformed section");
+    s[disk].len = len0 - 1;
+    emit(out_path, s, n);
+    expect_refused(m, out_path, "disk:ide0-hd0: malformed section");
+    s[disk].len = len0 + 1;
+    emit(out_path, s, n);
+    expect_refused(m, out_path, "disk:ide0-hd0: malformed section");
+    s[disk].len = len0;
+    uint64_t other = size + 512;
+    memcpy(s[disk].data, &other, 8);
+    emit(out_path, s, n);
+    expect_refused(m, out_path, "drive ide0-hd0: size changed since the snapshot");
+    memcpy(s[disk].data, &size, 8);
+    s[disk].data[16] ^= 4;
+    emit(out_path, s, n);
+    expect_refused(m, out_path, "drive ide0-hd0: a CD-ROM in the snapshot, a disk here");
+    s[disk].data[16] ^= 4;
+    s[disk].data[9] ^= 1;
+    emit(out_path, s, n);
+    expect_refused(m, out_path, "drive ide0-hd0: content changed since the snapshot");
+    s[disk].data[9] ^= 1;
+    s[disk].version++;
+    emit(out_path, s, n);
+    expect_refused(m, out_path, "disk:ide0-hd0: section version 2");
+    s[disk].version--;
+    emit(out_path, s, n);
+    char err[512];
+    CHECK_EQ(snapshot_load(m, out_path, err, sizeof err), 0);
+}
+
 static void test_crafted(Machine *m, const uint8_t *file, size_t len)
 {
     Sec s[128];
@@ -287,9 +434,12 @@ static void test_crafted(Machine *m, const uint8_t *file, size_t len)
     s[pit] = saved;
 
     /* unknown device, unknown kind, disk section, duplicate */
-    const char *extra[] = { "dev:bogus", "frobnicate", "disk:hd0", "dev:i8259" };
-    const char *why[] = { "no such device", "unknown section", "not supported", "duplicate" };
-    for (int i = 0; i < 4; i++) {
+    const char *extra[] = { "dev:bogus", "frobnicate", "disk:hd0", "dev:i8259", "mem:bogus",
+                            "mem:vga.vram", "disk:ide0-hd0" };
+    const char *why[] = { "no such device", "unknown section",
+                          "drive set differs: the snapshot has drive 'hd0'", "duplicate",
+                          "no such memory region", "duplicate", "duplicate" };
+    for (int i = 0; i < 7; i++) {
         s[n] = s[pic];
         snprintf(s[n].name, sizeof s[n].name, "%s", extra[i]);
         emit(out_path, s, n + 1);
@@ -334,6 +484,8 @@ static void test_crafted(Machine *m, const uint8_t *file, size_t len)
     emit(out_path, s, n);
     expect_refused(m, out_path, "outside RAM");
     memcpy(s[ram].data + 16, &first, 4);
+
+    test_crafted_extras(m, s, n);
 
     /* a section running past the end (length field too big) */
     s[ram].len += 1;
@@ -390,6 +542,101 @@ static void test_other_machine(void)
     machine_destroy(&m2);
 }
 
+/* The image changed between save and load: refused, then loads again once
+ * the byte is back. */
+static void test_disk_changed(Machine *m)
+{
+    FILE *f = fopen(disk_path, "r+b");
+    fseek(f, 70000, SEEK_SET);
+    int old = fgetc(f);
+    fseek(f, 70000, SEEK_SET);
+    fputc(old ^ 1, f);
+    fclose(f);
+    expect_refused(m, snap_path, "drive ide0-hd0: content changed since the snapshot (the hash of '");
+    expect_refused(m, snap_path, "changed since the snapshot");
+    f = fopen(disk_path, "r+b");
+    fseek(f, 70000, SEEK_SET);
+    fputc(old, f);
+    fclose(f);
+    char err[512];
+    CHECK_EQ(snapshot_load(m, snap_path, err, sizeof err), 0);
+}
+
+/* Other drive sets: none, the disk in another slot, a CD-ROM; the same
+ * image under -snapshot loads until the guest writes to its overlay. */
+static void test_other_drives(void)
+{
+    static Machine m2;
+    const char *const none[] = { NULL };
+    const char *const hdb[] = { "-hdb", disk_path, NULL };
+    const char *const cd[] = { "-cdrom", disk_path, NULL };
+    const char *const snap[] = { "-hda", disk_path, "-snapshot" };
+    make_machine_with(&m2, "4M", none);
+    expect_refused(&m2, snap_path, "drive set differs: the snapshot has drive 'ide0-hd0'");
+    machine_destroy(&m2);
+    make_machine_with(&m2, "4M", hdb);
+    expect_refused(&m2, snap_path, "drive set differs");
+    machine_destroy(&m2);
+    make_machine_with(&m2, "4M", cd);
+    expect_refused(&m2, snap_path, "drive set differs");
+    machine_destroy(&m2);
+    make_machine_with(&m2, "4M", snap);
+    char err[512];
+    CHECK_EQ(m2.ndisks, 1);
+    CHECK(m2.disks[0].snapshot && !strcmp(m2.disks[0].format, "raw"));
+    CHECK_EQ(snapshot_load(&m2, snap_path, err, sizeof err), 0);
+    /* the guest writes a sector: the overlay now differs from the image */
+    uint8_t sec[512] = { 0x77 };
+    CHECK_EQ(blk_write(m2.disks[0].blk, 4096, sec, sizeof sec), 0);
+    CHECK_EQ(snapshot_save(&m2, out_path, err, sizeof err), 0);
+    machine_destroy(&m2);
+    make_machine_with(&m2, "4M", snap);
+    expect_refused(&m2, out_path, "drive ide0-hd0: content changed since the snapshot");
+    machine_destroy(&m2);
+}
+
+/* Drives a PIO READ SECTORS of LBA 3, 2 sectors on the primary master; reads
+ * words [from, to) of the data into out. */
+static void ide_read_words(Machine *m, uint16_t *out, int from, int to)
+{
+    for (int i = from; i < to; i++)
+        out[i] = (uint16_t)io_read(&m->io, 0x1f0, 2);
+}
+
+static void ide_start_read(Machine *m)
+{
+    io_write(&m->io, 0x1f6, 0xe0, 1);
+    io_write(&m->io, 0x1f2, 2, 1);
+    io_write(&m->io, 0x1f3, 3, 1);
+    io_write(&m->io, 0x1f4, 0, 1);
+    io_write(&m->io, 0x1f5, 0, 1);
+    io_write(&m->io, 0x1f7, 0x20, 1);
+}
+
+/* Saved in the middle of the transfer, loaded into a fresh machine with the
+ * same image: the rest of the data comes out there as it would have here. */
+static void test_ide_mid_transfer(Machine *m)
+{
+    static uint16_t here[512], there[512];
+    char err[512];
+    ide_start_read(m);
+    CHECK(io_read(&m->io, 0x1f7, 1) & 0x08);    /* DRQ */
+    ide_read_words(m, here, 0, 100);
+    CHECK_EQ(snapshot_save(m, out_path, err, sizeof err), 0);
+    ide_read_words(m, here, 100, 512);
+    static Machine m2;
+    make_machine(&m2, "4M");
+    CHECK_EQ(snapshot_load(&m2, out_path, err, sizeof err), 0);
+    ide_read_words(&m2, there, 100, 512);
+    CHECK(!memcmp(here + 100, there + 100, 412 * 2));
+    for (int i = 0; i < 1024; i++) {
+        uint32_t at = 3 * 512 + (uint32_t)i;
+        CHECK_EQ(((uint8_t *)here)[i], (uint8_t)(at * 13 + at / 512));
+    }
+    CHECK(!(io_read(&m2.io, 0x1f7, 1) & 0x08));  /* done: no more DRQ */
+    machine_destroy(&m2);
+}
+
 static void test_switch(Machine *m)
 {
     char err[256];
@@ -437,7 +684,9 @@ int main(void)
     snprintf(bios_path, sizeof bios_path, "%s/bios.bin", dir);
     snprintf(snap_path, sizeof snap_path, "%s/a.snap", dir);
     snprintf(out_path, sizeof out_path, "%s/b.snap", dir);
+    snprintf(disk_path, sizeof disk_path, "%s/disk.img", dir);
     write_bios();
+    write_disk();
     static Machine m;
     make_machine(&m, "4M");
     uint8_t *file = NULL;
@@ -447,6 +696,9 @@ int main(void)
         test_crafted(&m, file, len);
         test_damaged(&m, file, len);
         test_other_machine();
+        test_disk_changed(&m);
+        test_other_drives();
+        test_ide_mid_transfer(&m);
     }
     test_switch(&m);
     printf("%d refused loads checked\n", refused);
@@ -455,6 +707,7 @@ int main(void)
     unlink(bios_path);
     unlink(snap_path);
     unlink(out_path);
+    unlink(disk_path);
     rmdir(dir);
     return test_main_result("test-snapshot");
 }
