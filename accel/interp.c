@@ -52,6 +52,14 @@ static void cr8_write(void *opaque, uint64_t v)
         lapic_set_cr8(m->lapic, v);
 }
 
+/* FERR# to the board (hw/fpu-err.c: IRQ 13 for CR0.NE = 0 software). */
+static void ferr_hook(void *opaque, bool level)
+{
+    Machine *m = opaque;
+    if (m->ferr)
+        m->ferr(m->ferr_opaque, level);
+}
+
 static void *interp_create(Machine *m, char *err, size_t errlen)
 {
     (void)err;
@@ -62,7 +70,8 @@ static void *interp_create(Machine *m, char *err, size_t errlen)
     ip->m = m;
     ip->ipns = 0.05;
     CpuEnv env = { .mem = &m->mem, .io = &m->io, .opaque = m, .intr_ack = intr_ack,
-                   .tsc_now = tsc_now, .msr_read = msr_read_hook, .msr_write = msr_write_hook };
+                   .tsc_now = tsc_now, .msr_read = msr_read_hook, .msr_write = msr_write_hook,
+                   .ferr = ferr_hook };
     if (m->lapic) {
         env.cr8_read = cr8_read;
         env.cr8_write = cr8_write;

@@ -147,7 +147,7 @@ struct Cpu {
     uint64_t sp_mask;          /* stack pointer width: 0xffff, 0xffffffff or ~0 */
     const Insn *cur;           /* instruction being executed */
     const Insn *blk_end;       /* the block loop stops here (moved up by cpu_end_block) */
-    const Block *cur_block;
+    const Block *cur_block;    /* its block (meaningful while cur != NULL) */
     uint32_t hflags;
     uint64_t blk_key;          /* hflags << 32 | (uint32_t)CS.base (see Block.key) */
     uint8_t mmu_idx;           /* TLB in use: 0 supervisor, 1 user (set with cpu_set_mmu) */
@@ -167,6 +167,7 @@ struct Cpu {
     CpuState s;                /* s.regs is stale (r[] is live); s.rflags' OSZAPC bits are in lf_* */
     bool intr_line;            /* level of the INTR pin */
     bool nmi_pending;
+    bool ferr_out;             /* FERR# as last driven (env.ferr) */
 
     /* --- exceptions --- */
     jmp_buf jb;

@@ -8,15 +8,20 @@
 void fpu_update_es(Cpu *cpu)
 {
     Fpu *f = &cpu->fpu;
-    bool was = f->sw & FE_ES;
     bool pending = (f->sw & ~f->cw & FE_ALL) != 0;
     if (pending)
         f->sw |= FE_ES | FSW_B;
     else
         f->sw &= (uint16_t)~(FE_ES | FSW_B);
-    /* FERR# follows ES; a PC board routes it to IRQ 13 (used with CR0.NE = 0). */
-    if (pending != was && cpu->env.ferr)
+    /* FERR# follows ES (compared with the level last driven: FNINIT, FNCLEX
+     * and FRSTOR change the status word before they get here); a PC board
+     * routes it to IRQ 13 (used with CR0.NE = 0), which the CPU must see at
+     * the next instruction boundary: end the block. */
+    if (pending != cpu->ferr_out && cpu->env.ferr) {
+        cpu->ferr_out = pending;
         cpu->env.ferr(cpu->env.opaque, pending);
+        cpu_stop_after_current(cpu);
+    }
 }
 
 void fpu_store_bytes(Cpu *cpu, int seg, uint64_t off, const uint8_t *buf, unsigned n)

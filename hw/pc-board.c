@@ -26,6 +26,7 @@
 #include "hw/piix3.h"
 #include "hw/piix4-pm.h"
 #include "hw/port92.h"
+#include "hw/fpu-err.h"
 #include "hw/ps2-kbd.h"
 #include "hw/ps2-mouse.h"
 #include "system/chardev.h"
@@ -262,6 +263,9 @@ int pc_board_create(Machine *m, const Config *cfg)
     Pit *pit = pit_create(m);
     irq_connect(&pit->irq0, hpet_pit_in, hpet, 0);
     pcspk_create(m, pit);
+
+    /* x87 errors as IRQ 13 for CR0.NE = 0 software (FERR# latch, port 0xF0). */
+    irq_connect(&fpu_err_create(m)->irq13, isa_irq_set, isa, 13);
 
     /* The 8042 keyboard controller (0x60/0x64) with the PS/2 keyboard on IRQ 1
      * and the mouse on IRQ 12; its A20 gate is ORed with port 0x92's. */

@@ -3,7 +3,8 @@
 ; arithmetic results, FCOMI, FXAM, #MF delivery with CR0.NE=1 at the next
 ; waiting instruction with the error pointers (FIP/FOP/FDP) in the
 ; environment, #NM for CR0.TS and CR0.EM, WAIT with MP/TS, FNSAVE/FRSTOR in
-; both operand sizes, and FBSTP.
+; both operand sizes, and FBSTP; with CR0.NE=0 the PC's way (SDM vol. 1
+; D.1): FERR# raises IRQ 13, the handler writes port 0xF0 and FNCLEX.
 %define GUEST_MODE 32
 %include "lib/common.inc"
 
@@ -11,6 +12,8 @@ DATA    equ 0x5000              ; scratch: results
 ENV     equ 0x5100              ; FNSTENV images
 SAVE    equ 0x5200              ; FNSAVE image (108 bytes)
 SAVE16  equ 0x5300              ; 16-bit FNSAVE image (94 bytes)
+IRQ13N  equ 0x5400              ; IRQ 13 handler: runs
+IRQ13SW equ 0x5404              ;   status word it saw
 
 CR0_MP  equ 1 << 1
 CR0_EM  equ 1 << 2
@@ -250,7 +253,71 @@ main32:
     fstp qword [DATA]
     CHECK [DATA + 4], 0x3FF00000, "o16 frstor: ST1 = 1"
 
+; ------------------------------------------------------------------ CR0.NE=0: IRQ 13
+    PIC_MASK_ALL
+    mov al, 0xFB                        ; master: the cascade (IRQ 2) only
+    out 0x21, al
+    mov al, 0xDF                        ; slave: IRQ 13 only
+    out 0xA1, al
+    SET_IDT 0x2D, irq13, 0x8E           ; 0x28 + 5
+    out 0xF0, al                        ; the latch still holds the #MF tests' errors
+    mov dword [IRQ13N], 0
+    mov eax, cr0
+    and eax, ~CR0_NE
+    mov cr0, eax
+    fninit
+    fnstcw [DATA]
+    and word [DATA], ~4                 ; ZM clear: divide by zero unmasked
+    fldcw [DATA]
+    sti
+    fld1
+    fldz
+    fdivp st1, st0                      ; ZE, ES: FERR# -> IRQ 13
+    nop
+    fwait                               ; NE=0: no #MF
+    cli
+    CHECKV IRQ13N, 1, "CR0.NE=0: an unmasked x87 error raises IRQ 13 (FERR#)"
+    CHECKM [IRQ13SW], 0x8084, 0x8084, "  the handler sees ZE, ES, B"
+    CHECKV EXC_COUNT, 0, "  and no #MF"
+    sti
+    fld1
+    fldz
+    fdivp st1, st0                      ; a new error after the handler's FNCLEX
+    fwait                               ; (P6 and later assert FERR# here)
+    cli
+    CHECKV IRQ13N, 2, "after OUT 0xF0 and FNCLEX the next error raises IRQ 13 again"
+    fld1
+    fldz
+    fdivp st1, st0                      ; IF=0: IRQ 13 waits in the 8259
+    fld1                                ; (waiting: FERR# by now)
+    fldz
+    fdivp st1, st0                      ; ES still set: no new FERR# edge
+    fwait
+    sti
+    nop
+    cli
+    CHECKV IRQ13N, 3, "  once per FERR# edge (an error while ES is set adds none)"
+    fninit
+    PIC_MASK_ALL
+    mov eax, cr0
+    or eax, CR0_NE
+    mov cr0, eax
+
     PASS
+
+; IRQ 13: what a DOS FPU error handler does
+irq13:
+    push eax
+    fnstsw ax
+    mov [IRQ13SW], eax
+    out 0xF0, al                        ; clear the FERR# latch (IRQ 13)
+    fnclex
+    mov al, 0x20
+    out 0xA0, al
+    out 0x20, al
+    inc dword [IRQ13N]
+    pop eax
+    iretd
 
 align 8
 gdt:
