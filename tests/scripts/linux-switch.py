@@ -10,64 +10,21 @@ shell loop's iteration count.  Prints "ok - ..." / "FAIL - ..." lines and
 the measured numbers; exit status = number of failures."""
 import os
 import re
-import select
-import socket
 import subprocess
 import sys
 import time
 
+from tandem_test import Console, Monitor, failures, ok
+
 PROMPT = b"tandem-demo# "
-fails = 0
 BOOT_TIMEOUT = float(os.environ.get("LINUX_BOOT_TIMEOUT", "900"))
 # KVM-PVM host (no VT-x/AMD-V): Linux's user-mode SYSCALL cannot run on KVM
 PVM = os.environ.get("LINUX_SWITCH_PVM") == "1"
 
 
-def ok(cond, what, detail=""):
-    global fails
-    if not cond:
-        fails += 1
-    print(("ok - " if cond else "FAIL - ") + what + ("" if cond or not detail else ": " + detail))
-    sys.stdout.flush()
-    return cond
-
-
-class Mon:
-    """The monitor over its unix socket: one command, its output."""
-
-    def __init__(self, path):
-        self.s = socket.socket(socket.AF_UNIX)
-        end = time.time() + 30
-        while True:
-            try:
-                self.s.connect(path)
-                break
-            except OSError:
-                if time.time() > end:
-                    raise
-                time.sleep(0.05)
-        self.buf = b""
-        self.until(b"(tandem) ")
-
-    def until(self, marker, timeout=120):
-        end = time.time() + timeout
-        while marker not in self.buf:
-            self.s.settimeout(max(0.01, end - time.time()))
-            data = self.s.recv(65536)
-            if not data:
-                raise EOFError("monitor closed")
-            self.buf += data
-        i = self.buf.index(marker) + len(marker)
-        out, self.buf = self.buf[:i], self.buf[i:]
-        return out[: -len(marker)].decode(errors="replace").strip()
-
-    def cmd(self, line):
-        self.s.sendall(line.encode() + b"\n")
-        return self.until(b"(tandem) ")
-
-
 class Guest:
-    """One tandem process: COM1 on its stdin/stdout, the monitor on a socket."""
+    """One tandem process: COM1 on its stdin/stdout (con), the monitor on a
+    socket (mon)."""
 
     def __init__(self, d, name, tandem, machine, accel, extra=()):
         self.name, self.log = name, os.path.join(d, name)
@@ -76,35 +33,25 @@ class Guest:
             os.unlink(sock)
         cmd = [tandem, "-accel", accel, "-display", "none", "-serial", "stdio", "-no-reboot",
                "-monitor", "unix:%s,server,nowait" % sock] + machine + list(extra)
-        self.out = open(self.log + ".out", "wb")
         self.p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   stderr=open(self.log + ".err", "wb"))
-        self.buf, self.pos, self.start = b"", 0, time.time()
-        self.mon = Mon(sock)
+        self.con = Console(self.p, open(self.log + ".out", "wb"))
+        self.start = time.time()
+        self.mon = Monitor(sock)
+
+    def cmd(self, line):
+        """A monitor command's reply, stripped."""
+        return self.mon.cmd(line, 120).strip()
 
     def expect(self, pattern, secs):
-        """COM1 output up to pattern (after the last match), or None."""
-        rx, end = re.compile(pattern), time.time() + secs
-        while True:
-            m = rx.search(self.buf, self.pos)
-            if m:
-                self.pos = m.end()
-                return m
-            left = end - time.time()
-            if left <= 0:
-                return None
-            r, _, _ = select.select([self.p.stdout], [], [], min(left, 0.05))
-            if r:
-                data = os.read(self.p.stdout.fileno(), 65536)
-                if not data:
-                    return None
-                self.buf += data
-                self.out.write(data)
-                self.out.flush()
+        return self.con.expect(pattern, secs)
 
     def type(self, line):
-        self.p.stdin.write(line.encode() + b"\n")
-        self.p.stdin.flush()
+        self.con.send(line)
+
+    @property
+    def buf(self):
+        return self.con.buf
 
     def tail(self):
         err = open(self.log + ".err", "rb").read().decode("latin-1")
@@ -159,7 +106,7 @@ def compute(g, n, switch_ms=0, switch_secs=0.0):
         if switch_ms and (time.time() - t0 < switch_secs or on_kvm):
             to = "interp" if on_kvm else "kvm"
             ts = time.time()
-            reply = g.mon.cmd("accel " + to)
+            reply = g.cmd("accel " + to)
             times[to].append((time.time() - ts) * 1000)
             if reply != "accelerator: " + to:
                 bad = reply
@@ -197,7 +144,7 @@ class Accel:
         if self.now == target:
             return
         ts = time.time()
-        reply = self.g.mon.cmd("accel " + target)
+        reply = self.g.cmd("accel " + target)
         self.times[target].append((time.time() - ts) * 1000)
         if reply != "accelerator: " + target:
             self.bad = self.bad or reply
@@ -249,7 +196,7 @@ def sumloop(g, n, acc, on="interp", switch_ms=0, save=None):
     problem = ""
     if save:
         acc.to(on)
-        problem = g.mon.cmd("savevm " + save)
+        problem = g.cmd("savevm " + save)
         state = ask(g, acc)
         if state != "busy":
             problem = problem or "after the savevm sumloop answered %r, not busy" % state
@@ -326,13 +273,13 @@ def main():
             g.expect(re.escape(PROMPT), 120)):
         ok(False, "boot to the shell under the interpreter", g.tail())
         g.stop()
-        return fails
+        return failures()
     ok(True, "shell prompt under the interpreter (%.0f s after start)" % (time.time() - g.start))
     answers(g, "interp: the shell answers")
     g.type("dmesg -n 8")   # user-mode faults (segfault lines) on the console
     g.expect(re.escape(PROMPT), 60)
     ts = time.time()
-    r = g.mon.cmd("savevm " + snap_i)
+    r = g.cmd("savevm " + snap_i)
     ok(r == "", "interp: savevm at the shell prompt (%.2f s, %d KiB)"
        % (time.time() - ts, os.path.getsize(snap_i) // 1024 if os.path.exists(snap_i) else 0), r)
 
@@ -354,7 +301,7 @@ def main():
               min(times["interp"] or [0]), max(times["interp"] or [0])), bad or g.tail())
     sumloop_n, sumloop_sum = sumloop_want()
     sumloop_phase(g, d, sumloop_n, sumloop_sum)
-    r = g.mon.cmd("accel kvm")
+    r = g.cmd("accel kvm")
     ok(r == "accelerator: kvm", "switch to kvm at the prompt", r)
     if PVM:
         time.sleep(1)   # the guest idles on KVM (timer interrupts), no system call
@@ -362,7 +309,7 @@ def main():
         s, secs, _, _, _ = compute(g, n)
         ok(s == want, "kvm, no switches: sum=%s in %.1f s" % (s, secs), g.tail())
     ts = time.time()
-    r = g.mon.cmd("savevm " + snap_k)
+    r = g.cmd("savevm " + snap_k)
     ok(r == "", "kvm: savevm at the shell prompt (%.2f s)" % (time.time() - ts), r)
     g.stop()
 
@@ -374,7 +321,7 @@ def main():
         what = "savevm under %s, -loadvm under %s" % (frm, to)
         if to == "kvm" and PVM:
             time.sleep(1)
-            r = g.mon.cmd("accel interp")
+            r = g.cmd("accel interp")
             ok(r == "accelerator: interp" and g.p.poll() is None,
                what + ": runs 1 s, then to interp", r)
             what += " (then interp)"
@@ -382,7 +329,7 @@ def main():
             s, secs, _, _, _ = compute(g, n)
             ok(s == want, "%s: sum=%s in %.1f s" % (what, s, secs), g.tail())
         g.stop()
-    return fails
+    return failures()
 
 
 if __name__ == "__main__":

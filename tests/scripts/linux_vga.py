@@ -20,15 +20,15 @@ shell on COM1 (stdio).  Checks:
    monitor's screendump.
 Prints ok/FAIL lines; exit status = number of failures."""
 import os
-import re
-import select
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import vga_check  # noqa: E402
-from vga_check import ok, png_read, compare, monitor  # noqa: E402
+from vga_check import png_read, compare  # noqa: E402
+from tandem_test import Console, failures, ok  # noqa: E402
+from tandem_test import monitor_session as monitor  # noqa: E402
 
 tandem, vmlinuz, initrd, tdir, timeout = sys.argv[1:6]
 timeout = float(timeout)
@@ -43,50 +43,26 @@ class Guest:
         for f in (self.sock, self.readback):
             if os.path.exists(f):
                 os.remove(f)
-        self.out = open(os.path.join(tdir, "linux-vga.out"), "wb")
         self.err = open(os.path.join(tdir, "linux-vga.err"), "wb")
         self.p = subprocess.Popen(
             [tandem, "-accel", "interp", "-m", "256", "-display", "sdl", "-serial", "stdio", "-no-reboot",
              "-monitor", "unix:%s,server,nowait" % self.sock, "-kernel", vmlinuz, "-initrd", initrd,
              "-append", "console=tty0 console=ttyS0"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.err, env=env)
-        self.buf, self.pos, self.start, self.last_data = b"", 0, time.time(), time.time()
-
-    def read(self, secs):
-        r, _, _ = select.select([self.p.stdout], [], [], secs)
-        if not r:
-            return True
-        data = os.read(self.p.stdout.fileno(), 65536)
-        if not data:
-            return False
-        self.buf += data
-        self.last_data = time.time()
-        self.out.write(data)
-        self.out.flush()
-        return True
+        self.con = Console(self.p, open(os.path.join(tdir, "linux-vga.out"), "wb"))
 
     def expect(self, pattern, what, secs):
-        rx, end = re.compile(pattern.encode()), time.time() + secs
-        while True:
-            m = rx.search(self.buf, self.pos)
-            if m:
-                self.pos = m.end()
-                return True
-            left = end - time.time()
-            if left <= 0 or not self.read(min(left, 1.0)):
-                ok(False, "ttyS0 shows %s" % what, "after %.0f s, status %s, last output: %r" %
-                   (time.time() - self.start, self.p.poll(), self.buf[-300:].decode("latin-1")))
-                return False
+        if self.con.expect(pattern.encode(), secs):
+            return True
+        ok(False, "ttyS0 shows %s" % what, "after %.0f s, status %s, last output: %r" %
+           (time.time() - self.con.start, self.p.poll(), self.con.buf[-300:].decode("latin-1")))
+        return False
 
     def quiet(self, secs, limit=60):
-        """Reads until ttyS0 has been silent for secs."""
-        end = time.time() + limit
-        while time.time() < end and time.time() - self.last_data < secs:
-            self.read(0.2)
+        self.con.quiet(secs, limit)
 
     def send(self, line):
-        self.p.stdin.write(line.encode() + b"\n")
-        self.p.stdin.flush()
+        self.con.send(line)
 
     def dump(self, name):
         """screendump, then the window's readback once the window caught up."""
@@ -183,17 +159,17 @@ def main():
         print("skipped: Linux VGA console test: cannot start Xvfb (%s)" % e)
         return 0
     if not ok(num is not None, "Xvfb started", "no free display"):
-        return vga_check.fails
+        return failures()
     env = dict(os.environ, DISPLAY=":" + num, SDL_VIDEODRIVER="x11",
                TANDEM_SDL_READBACK=os.path.join(tdir, "linux-vga-window.png"))
     g = Guest(env)
     try:
         if not g.expect(r"tandem-demo# ", "the shell prompt", timeout):
-            return vga_check.fails
-        ok(True, "shell prompt on ttyS0 (%.0f s)" % (time.time() - g.start))
+            return failures()
+        ok(True, "shell prompt on ttyS0 (%.0f s)" % (time.time() - g.con.start))
         g.quiet(3)
         font, table = glyph_table()
-        serial = g.buf.decode("latin-1").replace("\r", "")
+        serial = g.con.buf.decode("latin-1").replace("\r", "")
         shot = g.dump("linux-vga-kernel")
         if shot:
             check_kernel_log(shot, table, serial)
@@ -212,7 +188,7 @@ def main():
         if xvfb.poll() is None:
             xvfb.terminate()
             xvfb.wait()
-    return vga_check.fails
+    return failures()
 
 
 if __name__ == "__main__":

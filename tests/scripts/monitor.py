@@ -13,77 +13,12 @@ import pty
 import re
 import select
 import signal
-import socket
 import subprocess
 import sys
 import time
 
-PROMPT = b"(tandem) "
-fails = 0
+from tandem_test import PROMPT, Monitor as Mon, failures, ok, wait_file
 
-
-def ok(cond, what, detail=""):
-    global fails
-    if cond:
-        print("ok - " + what)
-    else:
-        fails += 1
-        print("FAIL - " + what + (": " + detail if detail else ""))
-    sys.stdout.flush()
-    return cond
-
-
-def wait_file(path, text, count=1, timeout=60):
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            with open(path, errors="replace") as f:
-                if f.read().count(text) >= count:
-                    return True
-        except OSError:
-            pass
-        time.sleep(0.05)
-    return False
-
-
-class Mon:
-    """A -monitor unix: client: cmd() sends a line, returns the text up to the
-    next prompt; pending() collects what arrives on its own (breakpoint hits)."""
-
-    def __init__(self, path):
-        self.s = socket.socket(socket.AF_UNIX)
-        end = time.time() + 20
-        while True:
-            try:
-                self.s.connect(path)
-                break
-            except OSError:
-                if time.time() > end:
-                    raise
-                time.sleep(0.05)
-        self.s.settimeout(30)
-        self.buf = b""
-        self.banner = self.until(PROMPT)
-
-    def until(self, marker, timeout=30):
-        end = time.time() + timeout
-        while marker not in self.buf:
-            self.s.settimeout(max(0.01, end - time.time()))
-            try:
-                data = self.s.recv(65536)
-            except socket.timeout:
-                raise TimeoutError("no %r; got %r" % (marker, self.buf[-300:]))
-            if not data:
-                raise EOFError("monitor closed; got %r" % self.buf[-300:])
-            self.buf += data
-        i = self.buf.index(marker) + len(marker)
-        out, self.buf = self.buf[:i], self.buf[i:]
-        return out.decode(errors="replace")
-
-    def cmd(self, line, timeout=30):
-        self.s.sendall(line.encode() + b"\n")
-        out = self.until(PROMPT, timeout)
-        return out[: -len(PROMPT)]
 
 
 def regs(m):
@@ -355,7 +290,7 @@ def main():
         pty_test(tandem, guest, d)
     else:
         stdio_test(tandem, guest, d)
-    sys.exit(fails)
+    sys.exit(failures())
 
 
 if __name__ == "__main__":

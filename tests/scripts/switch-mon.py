@@ -12,53 +12,12 @@ tests/scripts/accel-switch.sh and snapshot.sh.
 
 Prints "ok - ..." / "FAIL - ..." lines; exit status = number of failures."""
 import os
-import socket
 import subprocess
 import sys
 import time
 
-PROMPT = b"(tandem) "
-fails = 0
+from tandem_test import Monitor as Mon, failures, ok
 
-
-def ok(cond, what, detail=""):
-    global fails
-    if not cond:
-        fails += 1
-    print(("ok - " if cond else "FAIL - ") + what + ("" if cond or not detail else ": " + detail))
-    sys.stdout.flush()
-
-
-class Mon:
-    def __init__(self, path):
-        self.s = socket.socket(socket.AF_UNIX)
-        end = time.time() + 20
-        while True:
-            try:
-                self.s.connect(path)
-                break
-            except OSError:
-                if time.time() > end:
-                    raise
-                time.sleep(0.05)
-        self.buf = b""
-        self.until(PROMPT)
-
-    def until(self, marker, timeout=30):
-        end = time.time() + timeout
-        while marker not in self.buf:
-            self.s.settimeout(max(0.01, end - time.time()))
-            data = self.s.recv(65536)
-            if not data:
-                raise EOFError("monitor closed")
-            self.buf += data
-        i = self.buf.index(marker) + len(marker)
-        out, self.buf = self.buf[:i], self.buf[i:]
-        return out[: -len(marker)].decode(errors="replace")
-
-    def cmd(self, line):
-        self.s.sendall(line.encode() + b"\n")
-        return self.until(PROMPT)
 
 
 def count(path, text):
@@ -108,14 +67,14 @@ def main():
         p.kill()
         p.wait()
         ok(False, "%s %s: %s" % (mode, accel, e))
-        return fails
+        return failures()
     with open(want, "rb") as f:
         w = f.read()
     with open(out, "rb") as f:
         got = f.read()
     ok(rc == 1 and got == w, "%s %s: status %d, COM1 output as expected" % (mode, accel, rc),
        "got %r, want %r" % (got, w))
-    return fails
+    return failures()
 
 
 def wait_ready(out, n, timeout=60):

@@ -19,23 +19,15 @@ The PNG is decoded here (zlib + the five PNG filters), independently of
 ui/png.c.  Prints ok/FAIL/skipped lines; exit status = number of failures."""
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
 import zlib
 
-fails = 0
+from tandem_test import failures, ok
+from tandem_test import monitor_session as monitor
+
 VGABIOS = "/usr/share/seabios/vgabios-stdvga.bin"
-
-
-def ok(cond, what, detail=""):
-    global fails
-    if not cond:
-        fails += 1
-    print(("ok - " if cond else "FAIL - ") + what + ("" if cond or not detail else ": " + detail))
-    sys.stdout.flush()
-    return cond
 
 
 def png_read(path):
@@ -97,23 +89,6 @@ def wait_for(path, text, proc, timeout):
             pass
         time.sleep(0.1)
     return False
-
-
-def monitor(sock, cmds):
-    s = socket.socket(socket.AF_UNIX)
-    for _ in range(50):
-        try:
-            s.connect(sock)
-            break
-        except OSError:
-            time.sleep(0.1)
-    out = b""
-    for c in cmds:
-        s.sendall(c.encode() + b"\n")
-        end = time.time() + 20
-        while time.time() < end and out.count(b"(tandem) ") < cmds.index(c) + 2:
-            out += s.recv(65536)
-    return out.decode(errors="replace")
 
 
 def run(tandem, args, tdir, name, ready, timeout, after=("quit",), env=None, settle=0):
@@ -265,14 +240,14 @@ def sdl_test(tandem, tdir):
 def main():
     if sys.argv[1] == "sdl":
         sdl_test(sys.argv[2], sys.argv[3])
-        return fails
+        return failures()
     tandem, guest, guest13, tdir, accels = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
     os.makedirs(tdir, exist_ok=True)
     for a in accels:
         vbe_test(tandem, guest, tdir, a)
     mode13_test(tandem, guest13, tdir, "interp")
     text_test(tandem, tdir)
-    return fails
+    return failures()
 
 
 if __name__ == "__main__":
