@@ -21,91 +21,32 @@ Prints ok/FAIL lines; exit status = failures."""
 import os
 import re
 import shutil
-import socket
 import struct
 import subprocess
 import sys
 import time
 
-fails = 0
+from tandem_test import Tandem, failures, ok
+
 DISK_SIZE = 1 << 20
-
-
-def ok(cond, what, detail=""):
-    global fails
-    if not cond:
-        fails += 1
-    print(("ok - " if cond else "FAIL - ") + what + ("" if cond or not detail else ": " + detail))
-    sys.stdout.flush()
-    return cond
 
 
 def sector_sum(img, lba):
     return sum(struct.unpack("<128I", img[lba * 512:(lba + 1) * 512])) & 0xffffffff
 
 
-class Tandem:
+class Guest(Tandem):
+    """snap-disk.asm on the interpreter, COM1 on a pipe (key() sends the byte
+    it waits for)."""
+
     def __init__(self, tandem, guest, tdir, name, args):
-        self.log, self.sock, self.errpath = [os.path.join(tdir, name + e) for e in (".log", ".sock", ".err")]
-        for f in (self.log, self.sock):
-            if os.path.exists(f):
-                os.remove(f)
-        self.p = subprocess.Popen([tandem, "-accel", "interp", "-bios", guest, "-display", "none",
-                                   "-device", "isa-debug-exit,iobase=0xf4,iosize=4", "-no-reboot",
-                                   "-serial", "stdio", "-debugcon", "file:" + self.log,
-                                   "-monitor", "unix:%s,server,nowait" % self.sock] + args,
-                                  stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                  stderr=open(self.errpath, "w"))
-        self.s, self.buf = None, b""
-
-    def text(self):
-        return open(self.log, errors="replace").read() if os.path.exists(self.log) else ""
-
-    def wait_log(self, what, timeout=30):
-        end = time.time() + timeout
-        while time.time() < end and self.p.poll() is None:
-            if what in self.text():
-                return True
-            time.sleep(0.05)
-        return what in self.text()
-
-    def cmd(self, c):
-        if not self.s:
-            self.s = socket.socket(socket.AF_UNIX)
-            for _ in range(100):
-                try:
-                    self.s.connect(self.sock)
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            self.s.settimeout(60)
-            self.until_prompt()
-        self.s.sendall(c.encode() + b"\n")
-        return self.until_prompt()
-
-    def until_prompt(self):
-        while b"(tandem) " not in self.buf:
-            data = self.s.recv(65536)
-            if not data:
-                raise EOFError("monitor closed")
-            self.buf += data
-        text, self.buf = self.buf.split(b"(tandem) ", 1)
-        return text.decode(errors="replace").strip()
+        super().__init__(tandem, ["-accel", "interp", "-bios", guest, "-serial", "stdio",
+                                  "-device", "isa-debug-exit,iobase=0xf4,iosize=4"] + list(args),
+                         tdir, name, stdin=subprocess.PIPE)
 
     def key(self):
         self.p.stdin.write(b"x")
         self.p.stdin.flush()
-
-    def finish(self, timeout=30):
-        try:
-            return self.p.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
-            self.p.wait()
-            return None
-
-    def err(self):
-        return open(self.errpath).read()
 
 
 def again_line(text):
@@ -115,7 +56,7 @@ def again_line(text):
 
 def refused(tandem, guest, tdir, name, args, want):
     """-loadvm ARGS must end with status 1 and exactly one -loadvm line with want."""
-    t = Tandem(tandem, guest, tdir, name, args)
+    t = Guest(tandem, guest, tdir, name, args)
     rc = t.finish()
     lines = [l for l in t.err().splitlines() if l.startswith("tandem: -loadvm: ")]
     ok(rc == 1 and len(lines) == 1 and re.search(want, lines[0]) and "first=" not in t.text(),
@@ -135,13 +76,13 @@ def qcow2_case(tandem, guest, tdir, img_path, img, want):
         print("skipped: qemu-img not usable (the qcow2 overlay case)")
         return
     drive = ["-drive", "file=%s,format=qcow2" % ov]
-    t = Tandem(tandem, guest, tdir, "ov-save", drive)
+    t = Guest(tandem, guest, tdir, "ov-save", drive)
     t.wait_log("first=")
     reply = t.cmd("savevm " + snap)
     t.key()
     t.finish()
     ok(reply == "" and again_line(t.text()) == want, "qcow2 overlay over the raw image: saved", reply)
-    t = Tandem(tandem, guest, tdir, "ov-load", drive + ["-loadvm", snap])
+    t = Guest(tandem, guest, tdir, "ov-load", drive + ["-loadvm", snap])
     time.sleep(0.3)
     t.key()
     rc = t.finish()
@@ -167,7 +108,7 @@ def main():
     hda = ["-drive", "file=%s,format=raw,index=0" % img_path]
 
     # 1. save while the guest waits, then let it finish
-    t = Tandem(tandem, guest, tdir, "save", hda)
+    t = Guest(tandem, guest, tdir, "save", hda)
     if not ok(t.wait_log("first=%08X" % sector_sum(img, 5)), "the guest read sector 5", t.text() + t.err()):
         t.finish(1)
         return
@@ -181,7 +122,7 @@ def main():
 
     # 2. resumed in fresh tandems with the same image
     for name, extra in (("load", []), ("load-snapshot", ["-snapshot"])):
-        t = Tandem(tandem, guest, tdir, name, hda + extra + ["-loadvm", snap])
+        t = Guest(tandem, guest, tdir, name, hda + extra + ["-loadvm", snap])
         time.sleep(0.3)
         t.key()
         rc = t.finish()
@@ -196,7 +137,7 @@ def main():
     open(img_path, "wb").write(changed)
     refused(tandem, guest, tdir, "load-changed", hda + ["-loadvm", snap],
             r"drive ide0-hd0: content changed since the snapshot \(the hash of '.*disk\.img' differs\)")
-    t = Tandem(tandem, guest, tdir, "mon-changed", hda)
+    t = Guest(tandem, guest, tdir, "mon-changed", hda)
     t.wait_log("first=")
     reply = t.cmd("loadvm " + snap)
     ok(reply.startswith("loadvm: ") and "\n" not in reply and "changed since the snapshot" in reply,
@@ -219,8 +160,8 @@ def main():
     # 5. a qcow2 overlay: the hash is of what the guest sees, so a change to
     # its backing file (the overlay file untouched) is a change too
     qcow2_case(tandem, guest, tdir, img_path, img, want)
-    print("%d failed" % fails)
+    print("%d failed" % failures())
 
 
 main()
-sys.exit(fails)
+sys.exit(failures())

@@ -16,80 +16,10 @@ and `savevm S`.  Then
 The VBE picture is also saved under KVM when ACCEL lists kvm (the LFB is
 memory KVM writes directly).  Prints ok/FAIL lines; exit status = failures."""
 import os
-import socket
-import subprocess
 import sys
-import time
 
-fails = 0
+from tandem_test import Tandem, failures, ok
 
-
-def ok(cond, what, detail=""):
-    global fails
-    if not cond:
-        fails += 1
-    print(("ok - " if cond else "FAIL - ") + what + ("" if cond or not detail else ": " + detail))
-    sys.stdout.flush()
-    return cond
-
-
-class Tandem:
-    def __init__(self, tandem, args, tdir, name):
-        self.log, self.sock = [os.path.join(tdir, name + e) for e in (".log", ".sock")]
-        for f in (self.log, self.sock):
-            if os.path.exists(f):
-                os.remove(f)
-        self.errpath = os.path.join(tdir, name + ".err")
-        self.p = subprocess.Popen([tandem, "-debugcon", "file:" + self.log, "-no-reboot", "-display", "none",
-                                   "-monitor", "unix:%s,server,nowait" % self.sock] + args,
-                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                  stderr=open(self.errpath, "w"))
-        self.s, self.buf = None, b""
-
-    def wait_log(self, text, timeout=30):
-        end = time.time() + timeout
-        while time.time() < end and self.p.poll() is None:
-            if os.path.exists(self.log) and text in open(self.log, errors="replace").read():
-                return True
-            time.sleep(0.05)
-        return False
-
-    def cmd(self, c):
-        if not self.s:
-            self.s = socket.socket(socket.AF_UNIX)
-            for _ in range(100):
-                try:
-                    self.s.connect(self.sock)
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            self.s.settimeout(60)
-            self.until_prompt()
-        self.s.sendall(c.encode() + b"\n")
-        return self.until_prompt()
-
-    def until_prompt(self):
-        while b"(tandem) " not in self.buf:
-            data = self.s.recv(65536)
-            if not data:
-                raise EOFError("monitor closed")
-            self.buf += data
-        text, self.buf = self.buf.split(b"(tandem) ", 1)
-        return text.decode(errors="replace").strip()
-
-    def close(self):
-        try:
-            self.cmd("quit")
-        except (OSError, EOFError):
-            pass
-        try:
-            self.p.wait(10)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
-            self.p.wait()
-
-    def err(self):
-        return open(self.errpath).read()[-300:]
 
 
 def read(path):
@@ -146,8 +76,8 @@ def main():
     case(tandem, tdir, "mode13h", ["-bios", m13], "interp")
     for a in accels:
         case(tandem, tdir, "vbe-" + a, ["-bios", vbe], a)
-    print("%d failed" % fails)
-    sys.exit(fails)
+    print("%d failed" % failures())
+    sys.exit(failures())
 
 
 main()

@@ -12,6 +12,7 @@ import os
 import re
 import select
 import socket
+import subprocess
 import sys
 import time
 
@@ -142,3 +143,58 @@ class Console:
     def send(self, line):
         self.p.stdin.write(line.encode() + b"\n")
         self.p.stdin.flush()
+
+
+class Tandem:
+    """A tandem process for a test: its debug console (port 0xE9) in
+    DIR/NAME.log, stderr in NAME.err, the monitor on NAME.sock (connected at
+    the first cmd()); ARGS are the rest of its command line."""
+
+    def __init__(self, tandem, args, tdir, name, stdin=subprocess.DEVNULL):
+        self.log, self.sock, self.errpath = (os.path.join(tdir, name + e) for e in (".log", ".sock", ".err"))
+        for f in (self.log, self.sock):
+            if os.path.exists(f):
+                os.remove(f)
+        self.p = subprocess.Popen([tandem, "-display", "none", "-no-reboot", "-debugcon", "file:" + self.log,
+                                   "-monitor", "unix:%s,server,nowait" % self.sock] + list(args),
+                                  stdin=stdin, stdout=subprocess.DEVNULL, stderr=open(self.errpath, "w"))
+        self.mon = None
+
+    def text(self):
+        """The debug console so far."""
+        return open(self.log, errors="replace").read() if os.path.exists(self.log) else ""
+
+    def wait_log(self, what, timeout=30):
+        """Whether the debug console shows what (before timeout, while running)."""
+        end = time.time() + timeout
+        while time.time() < end and self.p.poll() is None:
+            if what in self.text():
+                return True
+            time.sleep(0.05)
+        return what in self.text()
+
+    def cmd(self, line, timeout=60):
+        """A monitor command's reply, stripped."""
+        if not self.mon:
+            self.mon = Monitor(self.sock, connect_timeout=10)
+        return self.mon.cmd(line, timeout).strip()
+
+    def err(self):
+        return open(self.errpath).read()
+
+    def finish(self, timeout=30):
+        """The exit status (None: killed after timeout)."""
+        try:
+            return self.p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            self.p.wait()
+            return None
+
+    def close(self):
+        """quit through the monitor, then wait (or kill)."""
+        try:
+            self.cmd("quit")
+        except (OSError, EOFError, TimeoutError):
+            pass
+        self.finish(10)
