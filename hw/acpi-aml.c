@@ -17,6 +17,8 @@ void aml_free(Aml *a) { free(a->data); aml_init(a); }
 
 void aml_bytes(Aml *a, const void *p, size_t n)
 {
+    if (!n)
+        return;     /* p and a->data may be NULL: memcpy must not see them */
     if (a->len + n > a->cap) {
         size_t cap = a->cap ? a->cap : 256;
         while (cap < a->len + n)
