@@ -93,16 +93,66 @@ DEF_LIN_ACCESS(64, uint64_t)
 #undef DEF_LIN_ACCESS
 
 /* ---- memory by segment:offset ---- */
+/* What the fast paths below turn down: the segment check and the access in
+ * one out-of-line call (cpu/paging.c), so the handlers' fast paths make no
+ * call that returns into them and need no saved registers. */
+uint64_t seg_read_slow(Cpu *c, int seg, uint64_t off, unsigned size);
+void seg_write_slow(Cpu *c, int seg, uint64_t off, uint64_t val, unsigned size);
+
+/* The fast path of every access by seg:off: the offset inside the segment's
+ * window and a TLB hit for the whole access (the tag compare fails for
+ * page-crossing accesses and pages with TLB_* flags), exactly the conditions
+ * under which seg_lin() and lin_read/lin_write take their fast paths.
+ * Sets *host and returns true when they hold, else false (the slow path). */
+static inline bool seg_fast(Cpu *c, int seg, uint64_t off, unsigned size, int acc, void **host)
+{
+    if (likely(off >= c->seglo[acc][seg] && off + (size - 1) <= c->seghi[acc][seg])) {
+        uint64_t lin = (c->segbase[seg] + off) & c->lin_mask;
+        TlbEntry *e = tlb_entry(c, lin);
+        uint64_t tag = acc == ACC_W ? e->tag_w : e->tag_r;
+        if (likely(tag == ((lin + (size - 1)) & ~0xfffull))) {
+            *host = (void *)(uintptr_t)(lin + e->addend);
+            return true;
+        }
+    }
+    return false;
+}
+
 #define DEF_SEG_ACCESS(bits, type) \
 static inline type rd##bits(Cpu *c, int seg, uint64_t off) \
-{ return lin_read##bits(c, seg_lin(c, seg, off, bits / 8, ACC_R), seg); } \
+{ \
+    void *p; \
+    type v; \
+    if (likely(seg_fast(c, seg, off, bits / 8, ACC_R, &p))) { memcpy(&v, p, sizeof v); return v; } \
+    return (type)seg_read_slow(c, seg, off, bits / 8); \
+} \
 static inline void wr##bits(Cpu *c, int seg, uint64_t off, type v) \
-{ lin_write##bits(c, seg_lin(c, seg, off, bits / 8, ACC_W), v, seg); }
+{ \
+    void *p; \
+    if (likely(seg_fast(c, seg, off, bits / 8, ACC_W, &p))) { memcpy(p, &v, sizeof v); return; } \
+    seg_write_slow(c, seg, off, v, bits / 8); \
+}
 DEF_SEG_ACCESS(8, uint8_t)
 DEF_SEG_ACCESS(16, uint16_t)
 DEF_SEG_ACCESS(32, uint32_t)
 DEF_SEG_ACCESS(64, uint64_t)
 #undef DEF_SEG_ACCESS
+
+/* r[reg] = the size bytes at seg:off, zero-extended (MOV r32/r64, MOVZX r32:
+ * a 32-bit register write clears the upper half).  The slow path is a tail
+ * call, so the fast path saves no registers. */
+void seg_read_reg_slow(Cpu *c, int seg, uint64_t off, unsigned size, unsigned reg);
+static inline void rd_reg_zx(Cpu *c, int seg, uint64_t off, unsigned size, unsigned reg)
+{
+    void *p;
+    if (likely(seg_fast(c, seg, off, size, ACC_R, &p))) {
+        uint64_t v = 0;
+        memcpy(&v, p, size);   /* little-endian host */
+        c->r[reg] = v;
+        return;
+    }
+    seg_read_reg_slow(c, seg, off, size, reg);
+}
 
 /* Read-modify-write: one check for write access, then load and store that
  * cannot fault, so the instruction commits only after its last possible fault. */

@@ -65,6 +65,7 @@ void cpu_flush_code(Cpu *cpu)
     BlockCache *bc = cpu->bc;
     bc->arena_used = 0;
     memset(bc->jc, 0, sizeof bc->jc);
+    bc->gen++;
     memset(bc->hash, 0, sizeof bc->hash);
     for (uint64_t i = 0; i < bc->npages; i++) {
         bc->pages[i].blocks = NULL;
@@ -80,6 +81,7 @@ void cpu_flush_code(Cpu *cpu)
 void jc_flush(Cpu *cpu)
 {
     memset(cpu->bc->jc, 0, sizeof cpu->bc->jc);
+    cpu->bc->gen++;
 }
 
 void jc_flush_page(Cpu *cpu, uint64_t lin)
@@ -89,6 +91,7 @@ void jc_flush_page(Cpu *cpu, uint64_t lin)
         unsigned base = jc_hash((lin & ~0xfffull) - (uint64_t)k * 4096) & ~(JC_PAGE_SLOTS - 1);
         memset(&cpu->bc->jc[base], 0, JC_PAGE_SLOTS * sizeof(Block *));
     }
+    cpu->bc->gen++;
 }
 
 static unsigned bhash(uint64_t phys)
@@ -106,6 +109,7 @@ static void unlink_block(Cpu *cpu, Block *b)
 {
     BlockCache *bc = cpu->bc;
     b->valid = 0;
+    bc->gen++;                  /* links to b go too */
     for (Block **pp = &bc->hash[bhash(b->phys)]; *pp; pp = &(*pp)->hash_next) {
         if (*pp == b) {
             *pp = b->hash_next;
@@ -316,6 +320,7 @@ static Block *translate(Cpu *cpu, uint64_t pc, uint64_t rip, const CodeFetch *cf
             break;
     }
     b->size = ofs;
+    b->end = &b->insns[b->ninsns];
     b->next_rip = (rip + ofs) & rip_mask;
     b->fallthrough = fall;
     cpu->bc->arena_used += (sizeof(Block) + b->ninsns * sizeof(Insn) + 15) & ~(size_t)15;
@@ -376,10 +381,8 @@ static Block *find_block_slow(Cpu *cpu, uint64_t pc, uint64_t rip)
     return b;
 }
 
-static inline Block *find_block(Cpu *cpu)
+static inline Block *jc_lookup(Cpu *cpu, uint64_t pc, uint64_t rip)
 {
-    uint64_t rip = cpu->s.rip;
-    uint64_t pc = (cpu->segbase[SEG_CS] + rip) & cpu->lin_mask;
     Block **set = &cpu->bc->jc[jc_hash(pc) & ~(JC_WAYS - 1)];
     Block *b = set[0];
     if (likely(b && b->pc == pc && b->key == cpu->blk_key))
@@ -394,6 +397,41 @@ static inline Block *find_block(Cpu *cpu)
     return find_block_slow(cpu, pc, rip);
 }
 
+/* The block at CS:RIP.  prev, when not NULL, is the block that just ran and
+ * is still valid (no bc->gen change since it was looked up): its succ[]
+ * links are tried before the jump cache, succ[0] for its fall-through RIP
+ * (next_rip: a conditional branch not taken), succ[1] for any other (the
+ * branch taken, the last target of an indirect jump), so one compare picks
+ * the link.  A link is as good as a jump-cache entry: it was one in the same
+ * generation, and every event that drops jump-cache entries bumps the
+ * generation.  Links compare RIP, not the linear pc: the key (hflags,
+ * CS.base bits 31:0) fixes CS's segbase and lin_mask, so equal RIPs and
+ * keys mean equal pcs. */
+static inline Block *find_block(Cpu *cpu, Block *prev)
+{
+    BlockCache *bc = cpu->bc;
+    uint64_t rip = cpu->s.rip;
+    uint64_t gen = bc->gen;
+    unsigned slot = 0;
+    if (prev) {
+        slot = rip != prev->next_rip;
+        if (likely(prev->succ_gen == gen)) {
+            Block *b = prev->succ[slot];
+            if (likely(b && b->rip == rip && b->key == cpu->blk_key))
+                return b;
+        } else {
+            prev->succ[0] = prev->succ[1] = NULL;
+            prev->succ_gen = gen;
+        }
+    }
+    uint64_t pc = (cpu->segbase[SEG_CS] + rip) & cpu->lin_mask;
+    Block *b = jc_lookup(cpu, pc, rip);
+    /* A translation may have flushed the arena that holds prev. */
+    if (prev && bc->gen == gen)
+        prev->succ[slot] = b;
+    return b;
+}
+
 void cpu_stop_after_current(Cpu *cpu)
 {
     if (cpu->cur && !cpu->stop) {
@@ -404,11 +442,11 @@ void cpu_stop_after_current(Cpu *cpu)
 
 static inline void exec_block(Cpu *cpu, const Block *b)
 {
-    const Insn *in = b->insns, *end = in + b->ninsns;
+    const Insn *in = b->insns;
     cpu->cur_block = b;
     cpu->r[R_BRIP] = b->rip;
     cpu->stop = 0;
-    cpu->blk_end = end;
+    cpu->blk_end = b->end;
     do {
         cpu->cur = in;
         in->fn(cpu, in);
@@ -421,8 +459,8 @@ static inline void exec_block(Cpu *cpu, const Block *b)
     } else {
         cpu->icount += (uint64_t)(in - b->insns);
     }
+    /* Outside a block cur is NULL (cur_block means nothing then). */
     cpu->cur = NULL;
-    cpu->cur_block = NULL;
 }
 
 static void trace_insn(Cpu *cpu, const Block *b)
@@ -496,7 +534,7 @@ static int slow_step(Cpu *cpu, uint64_t limit)
     cpu->blk_key |= (uint64_t)HF_SINGLE << 32;
     bool tf = cpu->s.rflags & F_TF;
     debug_insn_start(cpu);      /* instruction breakpoints, RF */
-    Block *b = find_block(cpu);
+    Block *b = find_block(cpu, NULL);
     if (cpu->trace)
         trace_insn(cpu, b);
     cpu->soft_int_done = false;
@@ -513,8 +551,11 @@ static int slow_step(Cpu *cpu, uint64_t limit)
  * cpu and limit in registers. */
 static __attribute__((noinline)) CpuExit run_blocks(Cpu *cpu, uint64_t limit)
 {
+    Block *prev = NULL;         /* the block that ran last, for find_block() */
+    uint64_t prev_gen = 0;      /* bc->gen when it was looked up */
     for (;;) {
         if (unlikely(cpu->events | cpu->slow)) {
+            prev = NULL;        /* interrupts and single steps: not a block's successor */
             int r = slow_step(cpu, limit);
             if (r >= 0)
                 return (CpuExit)r;
@@ -523,7 +564,11 @@ static __attribute__((noinline)) CpuExit run_blocks(Cpu *cpu, uint64_t limit)
         }
         if (unlikely(cpu->icount >= limit))
             return CPU_EXIT_BUDGET;
-        exec_block(cpu, find_block(cpu));
+        /* prev may be gone if the generation moved on (SMC, code flush). */
+        Block *b = find_block(cpu, prev_gen == cpu->bc->gen ? prev : NULL);
+        prev = b;
+        prev_gen = cpu->bc->gen;
+        exec_block(cpu, b);
     }
 }
 

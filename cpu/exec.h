@@ -14,6 +14,7 @@ struct Block {
     uint64_t phys;           /* physical address of the first byte */
     uint64_t page2;          /* physical page of the second page, or ~0 */
     uint64_t key;            /* hflags << 32 | low 32 bits of cs_base: the jump-cache check */
+    const Insn *end;         /* &insns[ninsns] */
     uint32_t hflags;
     uint16_t ninsns;
     uint16_t size;           /* bytes covered */
@@ -21,6 +22,10 @@ struct Block {
     uint8_t valid;
     Block *hash_next;
     Block *page_next[2];     /* chains of blocks per physical RAM page */
+    /* Chaining: the blocks that ran after this one, at next_rip and at
+     * another RIP, usable while succ_gen == BlockCache.gen; see find_block(). */
+    Block *succ[2];
+    uint64_t succ_gen;
     Insn insns[];
 };
 
@@ -44,6 +49,9 @@ struct BlockCache {
     uint8_t *arena;
     size_t arena_size, arena_used;
     Block *jc[JC_SIZE];              /* by linear pc: the fast lookup */
+    /* Bumped whenever a jump-cache entry is dropped (TLB flush, INVLPG, SMC,
+     * code flush): a block's succ[] links are trusted only within one value. */
+    uint64_t gen;
     Block *hash[BHASH_SIZE];         /* by physical pc */
     CodePage *pages;                 /* per main-RAM page */
     uint64_t npages;

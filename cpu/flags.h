@@ -84,6 +84,27 @@ static inline void lf_set_cf(Cpu *c, int cf)
     uint64_t bv_ = (~(uint64_t)(a) & (uint64_t)(b)) | (~((uint64_t)(a) ^ (uint64_t)(b)) & (uint64_t)(r)); \
     (c)->lf_res = SEXT(bits, r); (c)->lf_aux = LF_AUX_CV(bits, bv_); } while (0)
 
+/* ADD/ADC (sub = false) and SUB/SBB/CMP (sub = true) of bits-wide operands
+ * a and b (zero-extended), w their result with the carry/borrow in, computed
+ * in 64 bits.  Below 64 bits x = a ^ b ^ w holds the carry (borrow) into
+ * every bit up to bit `bits`: bit bits is the carry out of the sign bit (CF),
+ * bit bits-1 the carry into it (CF ^ OF), bit 4 the carry out of bit 3 (AF),
+ * the same lf_aux as FLAGS_ADD/FLAGS_SUB in fewer operations.  64-bit
+ * operands have no bit 64 in w and take the carry-out vector. */
+static inline void flags_arith(Cpu *c, unsigned bits, uint64_t a, uint64_t b, uint64_t w, bool sub)
+{
+    if (bits < 64) {
+        uint64_t x = a ^ b ^ w;
+        unsigned sh = 64 - bits;
+        c->lf_res = (int64_t)(w << sh) >> sh;
+        c->lf_aux = ((x << (sh - 1)) & LF_CO_MASK) | ((x >> 1) & LF_AF);
+    } else if (sub) {
+        FLAGS_SUB(c, 64, a, b, w);
+    } else {
+        FLAGS_ADD(c, 64, a, b, w);
+    }
+}
+
 /* INC/DEC: like ADD/SUB 1 but CF is kept.  AF is the carry out of bit 3, i.e.
  * bit 4 of a ^ r (the operand 1 has no bit 4). */
 #define FLAGS_INCDEC(c, bits, a, r, is_dec) do { \

@@ -7,13 +7,13 @@
 /* alu_OP_BITS(cpu, a, b) -> result, setting the lazy flags. */
 #define DEF_ALU_SIZE(bits) \
 static inline uint##bits##_t alu_add_##bits(Cpu *c, uint##bits##_t a, uint##bits##_t b) \
-{ uint##bits##_t r = (uint##bits##_t)(a + b); FLAGS_ADD(c, bits, a, b, r); return r; } \
+{ uint64_t w = (uint64_t)a + b; flags_arith(c, bits, a, b, w, false); return (uint##bits##_t)w; } \
 static inline uint##bits##_t alu_adc_##bits(Cpu *c, uint##bits##_t a, uint##bits##_t b) \
-{ uint##bits##_t r = (uint##bits##_t)(a + b + (uint##bits##_t)get_CF(c)); FLAGS_ADD(c, bits, a, b, r); return r; } \
+{ uint64_t w = (uint64_t)a + b + (uint64_t)get_CF(c); flags_arith(c, bits, a, b, w, false); return (uint##bits##_t)w; } \
 static inline uint##bits##_t alu_sub_##bits(Cpu *c, uint##bits##_t a, uint##bits##_t b) \
-{ uint##bits##_t r = (uint##bits##_t)(a - b); FLAGS_SUB(c, bits, a, b, r); return r; } \
+{ uint64_t w = (uint64_t)a - b; flags_arith(c, bits, a, b, w, true); return (uint##bits##_t)w; } \
 static inline uint##bits##_t alu_sbb_##bits(Cpu *c, uint##bits##_t a, uint##bits##_t b) \
-{ uint##bits##_t r = (uint##bits##_t)(a - b - (uint##bits##_t)get_CF(c)); FLAGS_SUB(c, bits, a, b, r); return r; } \
+{ uint64_t w = (uint64_t)a - b - (uint64_t)get_CF(c); flags_arith(c, bits, a, b, w, true); return (uint##bits##_t)w; } \
 static inline uint##bits##_t alu_and_##bits(Cpu *c, uint##bits##_t a, uint##bits##_t b) \
 { uint##bits##_t r = a & b; FLAGS_LOGIC(c, bits, r); return r; } \
 static inline uint##bits##_t alu_or_##bits(Cpu *c, uint##bits##_t a, uint##bits##_t b) \
@@ -21,7 +21,7 @@ static inline uint##bits##_t alu_or_##bits(Cpu *c, uint##bits##_t a, uint##bits#
 static inline uint##bits##_t alu_xor_##bits(Cpu *c, uint##bits##_t a, uint##bits##_t b) \
 { uint##bits##_t r = a ^ b; FLAGS_LOGIC(c, bits, r); return r; } \
 static inline uint##bits##_t alu_cmp_##bits(Cpu *c, uint##bits##_t a, uint##bits##_t b) \
-{ uint##bits##_t r = (uint##bits##_t)(a - b); FLAGS_SUB(c, bits, a, b, r); return a; } \
+{ flags_arith(c, bits, a, b, (uint64_t)a - b, true); return a; } \
 static inline uint##bits##_t alu_test_##bits(Cpu *c, uint##bits##_t a, uint##bits##_t b) \
 { uint##bits##_t r = a & b; FLAGS_LOGIC(c, bits, r); return a; }
 

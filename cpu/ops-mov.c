@@ -7,7 +7,6 @@
 static INSN(mov_EG_r##bits) { SET_##bits(cpu, in->rm, GET_##bits(cpu, in->reg)); } \
 static INSN(mov_EG_m##bits) { wr##bits(cpu, in->seg, insn_ea(cpu, in), GET_##bits(cpu, in->reg)); } \
 static INSN(mov_GE_r##bits) { SET_##bits(cpu, in->reg, GET_##bits(cpu, in->rm)); } \
-static INSN(mov_GE_m##bits) { SET_##bits(cpu, in->reg, rd##bits(cpu, in->seg, insn_ea(cpu, in))); } \
 static INSN(mov_EI_r##bits) { SET_##bits(cpu, in->rm, (uint##bits##_t)in->imm); } \
 static INSN(mov_EI_m##bits) { wr##bits(cpu, in->seg, insn_ea(cpu, in), (uint##bits##_t)in->imm); } \
 static INSN(mov_OI_r##bits) { SET_##bits(cpu, in->reg, (uint##bits##_t)in->imm); } \
@@ -29,6 +28,13 @@ DEF_MOV(8)
 DEF_MOV(16)
 DEF_MOV(32)
 DEF_MOV(64)
+
+/* MOV Gv, Ev loads: 8 and 16 bits keep the rest of the register; 32 and 64
+ * bits write all of it, through rd_reg_zx() (the most frequent loads). */
+static INSN(mov_GE_m8) { set_R8(cpu, in->reg, rd8(cpu, in->seg, insn_ea(cpu, in))); }
+static INSN(mov_GE_m16) { set_R16(cpu, in->reg, rd16(cpu, in->seg, insn_ea(cpu, in))); }
+static INSN(mov_GE_m32) { rd_reg_zx(cpu, in->seg, insn_ea(cpu, in), 4, in->reg); }
+static INSN(mov_GE_m64) { rd_reg_zx(cpu, in->seg, insn_ea(cpu, in), 8, in->reg); }
 
 /* XCHG eAX, reg (0x90-0x97); 0x90 without REX.B is NOP. */
 #define DEF_XCHG_A(bits) \
@@ -59,12 +65,16 @@ static INSN(lea_m64) { set_R64(cpu, in->reg, insn_ea(cpu, in)); }
 #define DEF_MOVX(name, bits, sbits, stype, ext) \
 static INSN(name##_r##bits) { SET_##bits(cpu, in->reg, (uint##bits##_t)(ext)(stype)GET_##sbits(cpu, in->rm)); } \
 static INSN(name##_m##bits) { SET_##bits(cpu, in->reg, (uint##bits##_t)(ext)(stype)rd##sbits(cpu, in->seg, insn_ea(cpu, in))); }
+/* MOVZX to 32/64 bits writes the whole register: rd_reg_zx(). */
+#define DEF_MOVZX_WIDE(name, sbits) \
+static INSN(name##_r32) { SET_32(cpu, in->reg, GET_##sbits(cpu, in->rm)); } \
+static INSN(name##_r64) { SET_64(cpu, in->reg, GET_##sbits(cpu, in->rm)); } \
+static INSN(name##_m32) { rd_reg_zx(cpu, in->seg, insn_ea(cpu, in), sbits / 8, in->reg); } \
+static INSN(name##_m64) { rd_reg_zx(cpu, in->seg, insn_ea(cpu, in), sbits / 8, in->reg); }
 DEF_MOVX(movzxb, 16, 8, uint8_t, uint64_t)
-DEF_MOVX(movzxb, 32, 8, uint8_t, uint64_t)
-DEF_MOVX(movzxb, 64, 8, uint8_t, uint64_t)
+DEF_MOVZX_WIDE(movzxb, 8)
 DEF_MOVX(movzxw, 16, 16, uint16_t, uint64_t)
-DEF_MOVX(movzxw, 32, 16, uint16_t, uint64_t)
-DEF_MOVX(movzxw, 64, 16, uint16_t, uint64_t)
+DEF_MOVZX_WIDE(movzxw, 16)
 DEF_MOVX(movsxb, 16, 8, int8_t, int64_t)
 DEF_MOVX(movsxb, 32, 8, int8_t, int64_t)
 DEF_MOVX(movsxb, 64, 8, int8_t, int64_t)

@@ -36,11 +36,6 @@ static void pt_set_bits(Cpu *c, uint64_t pa, uint64_t old, uint64_t bits, bool w
         phys_write(c->env.mem, pa & c->env.mem->a20_mask, old | bits, wide ? 8 : 4);
 }
 
-static bool canonical(uint64_t lin)
-{
-    return (uint64_t)(((int64_t)lin << 16) >> 16) == lin;
-}
-
 /* The walk: fills *w or returns the #PF error code (>= 0) on failure.
  * commit: set accessed/dirty bits (false for debugger look-ups). */
 int paging_walk(Cpu *c, uint64_t lin, int acc, bool user, bool commit, Walk *w)
@@ -159,7 +154,7 @@ __attribute__((noreturn)) static void raise_pf(Cpu *c, uint64_t lin, uint32_t er
 
 static void check_canonical(Cpu *c, uint64_t lin, int seg)
 {
-    if ((c->hflags & HF_LMA) && !canonical(lin)) {
+    if ((c->hflags & HF_LMA) && !is_canonical(lin)) {
         if (seg == SEG_SS)
             cpu_exception(c, EXC_SS, 0);
         RAISE_GP(c, 0);
@@ -369,6 +364,23 @@ void *mem_probe_write_slow(Cpu *c, uint64_t lin, unsigned size, int seg)
     return NULL;
 }
 
+/* The slow paths of rd/wr/rd_reg_zx (cpu-inline.h): segment check, then the
+ * access.  cold: the handlers' fast paths are laid out without them. */
+__attribute__((cold)) uint64_t seg_read_slow(Cpu *c, int seg, uint64_t off, unsigned size)
+{
+    return mem_read_slow(c, seg_lin(c, seg, off, size, ACC_R), size, seg);
+}
+
+__attribute__((cold)) void seg_write_slow(Cpu *c, int seg, uint64_t off, uint64_t val, unsigned size)
+{
+    mem_write_slow(c, seg_lin(c, seg, off, size, ACC_W), val, size, seg);
+}
+
+__attribute__((cold)) void seg_read_reg_slow(Cpu *c, int seg, uint64_t off, unsigned size, unsigned reg)
+{
+    c->r[reg] = seg_read_slow(c, seg, off, size);
+}
+
 /* System accesses (descriptor tables, TSS, IDT) are supervisor accesses whatever
  * the CPL: run them with the supervisor TLB. */
 uint64_t sys_read(Cpu *c, uint64_t lin, unsigned size)
@@ -405,7 +417,7 @@ void fetch_translate(Cpu *c, uint64_t lin, CodeFetch *cf)
 bool cpu_virt_to_phys(Cpu *c, uint64_t lin, uint64_t *phys)
 {
     Walk w;
-    if ((c->hflags & HF_LMA) && !canonical(lin))
+    if ((c->hflags & HF_LMA) && !is_canonical(lin))
         return false;
     if (paging_walk(c, lin, ACC_R, false, false, &w) >= 0)
         return false;

@@ -171,7 +171,7 @@ int options_parse(Config *cfg, int argc, char **argv)
         static const char *const with_value[] = {
             "-bios", "-m", "-accel", "-smp", "-M", "-machine", "-display", "-vga", "-debugcon",
             "-chardev", "-device", "-serial", "-d", "-D", "-icount", "-kernel", "-initrd",
-            "-append", "-monitor", "-drive", "-hda", "-hdb", "-hdc", "-hdd", "-cdrom", "-boot", "-loadvm", "-accel-switch-every", "-savevm-after", NULL,
+            "-append", "-monitor", "-drive", "-hda", "-hdb", "-hdc", "-hdd", "-cdrom", "-boot", "-loadvm", "-accel-switch-every", "-savevm-after", "-quit-after", NULL,
         };
         bool known = false;
         for (int k = 0; with_value[k]; k++)
@@ -189,7 +189,8 @@ int options_parse(Config *cfg, int argc, char **argv)
             cfg->bios = v;
         } else if (!strcmp(o, "-loadvm")) {
             cfg->loadvm = v;
-        } else if (!strcmp(o, "-accel-switch-every") || !strcmp(o, "-savevm-after")) {
+        } else if (!strcmp(o, "-accel-switch-every") || !strcmp(o, "-savevm-after") ||
+                   !strcmp(o, "-quit-after")) {
             /* Test hooks (system/test-hooks.c), not in -h. */
             if (test_hooks_parse(cfg, o, v) < 0)
                 return -1;

@@ -38,10 +38,12 @@ typedef struct Config {
     const char *log_file;
     const char *loadvm;         /* -loadvm FILE */
     /* Test hooks (system/test-hooks.c): switch backends every N ms of
-     * virtual time; save a snapshot after N ms. */
+     * virtual time; save a snapshot after N ms; quit after N ms (with
+     * -icount: a fixed instruction count, for benchmarks). */
     unsigned accel_switch_ms;
     unsigned savevm_after_ms;
     const char *savevm_after_file;
+    unsigned quit_after_ms;
     int icount_shift;           /* -1: host clock */
     bool icount_sleep;
 } Config;

@@ -10,7 +10,7 @@
 
 typedef struct Hooks {
     Machine *m;
-    Timer switch_timer, save_timer;
+    Timer switch_timer, save_timer, quit_timer;
     uint64_t switch_ns;
     const char *save_file;
     unsigned switches;
@@ -25,6 +25,10 @@ int test_hooks_parse(Config *cfg, const char *opt, const char *val)
     unsigned long ms = strtoul(val, &end, 0);
     if (!strcmp(opt, "-accel-switch-every") && *end == 0 && ms > 0) {
         cfg->accel_switch_ms = (unsigned)ms;
+        return 0;
+    }
+    if (!strcmp(opt, "-quit-after") && *end == 0 && ms > 0) {
+        cfg->quit_after_ms = (unsigned)ms;
         return 0;
     }
     if (*end == ',' && end[1] && !strcmp(opt, "-savevm-after")) {
@@ -69,6 +73,13 @@ static void save_now(void *opaque)
         fprintf(stderr, "tandem: test-hook: saved %s (%.3f ms)\n", h->save_file, ms_since(t0));
 }
 
+static void quit_now(void *opaque)
+{
+    Hooks *h = opaque;
+    fprintf(stderr, "tandem: test-hook: quit\n");
+    machine_request_exit(h->m, 0);
+}
+
 static void arm(Hooks *h, Timer *t, TimerCb cb, uint64_t ms)
 {
     timer_init(t, &h->m->clock, cb, h);
@@ -87,4 +98,6 @@ void test_hooks_install(Machine *m, const Config *cfg)
         h->save_file = cfg->savevm_after_file;
         arm(h, &h->save_timer, save_now, cfg->savevm_after_ms);
     }
+    if (cfg->quit_after_ms)
+        arm(h, &h->quit_timer, quit_now, cfg->quit_after_ms);
 }

@@ -3,6 +3,9 @@
  * stopped, as for the monitor's commands):
  *   -accel-switch-every MS   switch interp <-> kvm every MS ms
  *   -savevm-after MS,FILE    savevm FILE once, after MS ms
+ *   -quit-after MS           quit (status 0) after MS ms; with -icount
+ *                            shift=N,sleep=off that is a fixed instruction
+ *                            count: a repeatable workload for profilers
  * Each action prints one line on stderr ("tandem: test-hook: ...") with the
  * host time it took. */
 #ifndef SYSTEM_TEST_HOOKS_H

@@ -61,4 +61,17 @@ check_err "chardev id not found" "no -chardev with id" -bios $T/post.bin -device
 check_err "unknown -d item" "unknown -d item" -bios $T/post.bin -d bogus
 check_err "unknown accelerator" "unknown accelerator" -bios $T/post.bin -accel warp
 check_err "unwritable log file" "cannot open log file" -bios $T/post.bin -d int -D /nonexistent/dir/log
+check_err "bad -quit-after value" "bad value" -bios $T/post.bin -quit-after soon
+
+# -quit-after (hidden test hook, a bounded workload for profilers): with
+# -icount shift=0 the 800-million-instruction loop is cut after 20 ms of
+# virtual time (20 million instructions), with status 0 and before DONE.
+nasm -f bin -DITER=100000000 -o $T/longloop.bin bench/loop.asm || exit 1
+rm -f $T/quit.e9
+timeout 60 $B/tandem -accel interp -bios $T/longloop.bin -display none -debugcon file:$T/quit.e9 \
+    -device isa-debug-exit,iobase=0xf4,iosize=4 -icount shift=0,sleep=off -quit-after 20 \
+    </dev/null 2>$T/quit.err
+rc=$?
+[ $rc -eq 0 ] && grep -q "test-hook: quit" $T/quit.err && ! grep -q DONE $T/quit.e9 2>/dev/null &&
+    ok "-quit-after ends the run with status 0" || bad "-quit-after: status $rc, stderr '$(cat $T/quit.err)'"
 [ $fails -eq 0 ]
