@@ -225,7 +225,8 @@ void cpu_set_breakpoints(Cpu *cpu, const uint64_t *lin, int n)
 {
     if (n > 16)
         n = 16;
-    memcpy(cpu->bp, lin, (size_t)n * sizeof *lin);
+    if (n > 0)
+        memcpy(cpu->bp, lin, (size_t)n * sizeof *lin);     /* lin may be NULL for none */
     cpu->nbp = n;
     cpu_update_slow(cpu);
 }

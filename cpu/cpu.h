@@ -222,6 +222,10 @@ uint32_t cpu_get_eflags(Cpu *cpu);
 void cpu_set_eflags(Cpu *cpu, uint32_t value, uint32_t mask);
 static inline unsigned cpu_cpl(const Cpu *cpu) { return cpu->hflags & HF_CPL_MASK; }
 
+/* A canonical 48-bit address: bits 63:47 all equal.  Shifted left as
+ * unsigned: a signed shift would overflow (undefined) for half of them. */
+static inline bool is_canonical(uint64_t a) { return (uint64_t)((int64_t)(a << 16) >> 16) == a; }
+
 /* Current and next instruction addresses */
 static inline uint64_t cpu_cur_rip(const Cpu *cpu);
 static inline uint64_t cpu_next_rip(const Cpu *cpu, const Insn *in);

@@ -141,7 +141,7 @@ static bool value_valid(const MsrDef *m, uint64_t v)
     if (v & ~m->writable)
         return false;
     switch (m->check) {
-    case CHK_CANON: return (uint64_t)(((int64_t)v << 16) >> 16) == v;
+    case CHK_CANON: return is_canonical(v);
     case CHK_PAT: return pat_valid(v);
     case CHK_MTRR: return mtrr_valid(m, v);
     case CHK_RO: return false;

@@ -6,11 +6,6 @@
 #include "cpu/flags.h"
 #include "cpu/stack.h"
 
-static inline bool is_canonical(uint64_t a)
-{
-    return (uint64_t)(((int64_t)a << 16) >> 16) == a;
-}
-
 /* Faults unless target is a valid RIP for a near transfer: within the CS
  * limit, or canonical in 64-bit mode (branch_limit is the CS limit, or the top
  * of the lower canonical half, so the common case is one compare). */
