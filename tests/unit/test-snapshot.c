@@ -312,6 +312,26 @@ static void add_field(Sec *s, const char *name, const void *data, uint32_t dl)
 }
 
 /* Video memory and disk sections: missing, damaged, mis-sized, changed. */
+/* A chunked memory section (RAM, video memory) damaged two ways, each
+ * refused with its message: a compressed byte near the end flipped; the
+ * first chunk's page number (at offset 16) set to far, outside the region.
+ * The section is restored after each. */
+static void damage_chunks(Machine *m, Sec *s, int n, int i, uint32_t far, const char *bad_zlib,
+                          const char *outside)
+{
+    uint8_t keep = s[i].data[s[i].len - 3];
+    s[i].data[s[i].len - 3] ^= 0xff;
+    emit(out_path, s, n);
+    expect_refused(m, out_path, bad_zlib);
+    s[i].data[s[i].len - 3] = keep;
+    uint32_t first;
+    memcpy(&first, s[i].data + 16, 4);
+    memcpy(s[i].data + 16, &far, 4);
+    emit(out_path, s, n);
+    expect_refused(m, out_path, outside);
+    memcpy(s[i].data + 16, &first, 4);
+}
+
 static void test_crafted_extras(Machine *m, Sec *s, int n)
 {
     int vram = find(s, n, "mem:vga.vram"), disk = find(s, n, "disk:ide0-hd0");
@@ -339,17 +359,8 @@ static void test_crafted_extras(Machine *m, Sec *s, int n)
         s[miss[i]] = saved;
     }
     /* video memory: damaged compressed bytes, a chunk outside, a newer version */
-    uint8_t keep = s[vram].data[s[vram].len - 3];
-    s[vram].data[s[vram].len - 3] ^= 0xff;
-    emit(out_path, s, n);
-    expect_refused(m, out_path, "mem:vga.vram: chunk at page 3840 does not decompress");
-    s[vram].data[s[vram].len - 3] = keep;
-    uint32_t first, far = 4096;
-    memcpy(&first, s[vram].data + 16, 4);
-    memcpy(s[vram].data + 16, &far, 4);
-    emit(out_path, s, n);
-    expect_refused(m, out_path, "outside vga.vram");
-    memcpy(s[vram].data + 16, &first, 4);
+    damage_chunks(m, s, n, vram, 4096, "mem:vga.vram: chunk at page 3840 does not decompress",
+                  "outside vga.vram");
     s[vram].version++;
     emit(out_path, s, n);
     expect_refused(m, out_path, "mem:vga.vram: section version 2");
@@ -473,17 +484,7 @@ static void test_crafted(Machine *m, const uint8_t *file, size_t len)
     s[pic].len = len0;
 
     /* RAM: compressed bytes damaged, a chunk out of RAM */
-    uint8_t keep = s[ram].data[s[ram].len - 3];
-    s[ram].data[s[ram].len - 3] ^= 0xff;
-    emit(out_path, s, n);
-    expect_refused(m, out_path, "ram");
-    s[ram].data[s[ram].len - 3] = keep;
-    uint32_t first, far = 0x7fffffff;
-    memcpy(&first, s[ram].data + 16, 4);
-    memcpy(s[ram].data + 16, &far, 4);
-    emit(out_path, s, n);
-    expect_refused(m, out_path, "outside RAM");
-    memcpy(s[ram].data + 16, &first, 4);
+    damage_chunks(m, s, n, ram, 0x7fffffff, "ram", "outside RAM");
 
     test_crafted_extras(m, s, n);
 
